@@ -1,0 +1,319 @@
+#include "silt/cli/commands.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "silt/common/strings.h"
+#include "silt/common/uri.h"
+#include "silt/formats/format.h"
+#include "silt/gen/s3_access_gen.h"
+#include "silt/query/database.h"
+#include "silt/query/read_log.h"
+#include "silt/query/result_printer.h"
+#include "silt/store/store.h"
+#include "silt/table/convert.h"
+
+namespace silt::cli {
+
+namespace {
+
+int Fail(const Status& s) {
+  fmt::print(stderr, "silt: error: {}\n", s.message());
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument: return 2;
+    case StatusCode::kNotFound: return 3;
+    default: return 1;
+  }
+}
+
+std::string Thousands(uint64_t v) {
+  std::string s = std::to_string(v);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return s;
+}
+
+// A byte-size option value such as "1GiB", validated by CLI11.
+struct ByteSizeValidator : public CLI::Validator {
+  ByteSizeValidator() {
+    name_ = "SIZE";
+    func_ = [](const std::string& s) {
+      uint64_t v;
+      return ParseByteSize(s, &v) ? std::string() : "not a size like 64MiB, 1GiB or 1048576: " + s;
+    };
+  }
+};
+
+}  // namespace
+
+void AddConvert(CLI::App& app, int* exit_code) {
+  struct Opts {
+    table::ConvertOptions c;
+    std::string partition = "day";
+    std::string target = "512MiB";
+    bool quiet = false;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "convert",
+      "Convert raw log objects into a Parquet dataset (zstd, Hive-style day/hour folders).\n"
+      "Lines that do not parse go to <output>/_rejects/<run>.jsonl with object, line, byte\n"
+      "offset and reason. Running the same conversion again replaces its previous output.");
+  cmd->add_option("--format,-f", o->c.format, "Input format: " + formats::FormatNames())->required();
+  cmd->add_option("--input,-i", o->c.inputs,
+                  "File, directory or glob to read (repeatable); gzip/zstd detected by content")
+      ->required();
+  cmd->add_option("--output,-o", o->c.output, "Output directory")->required();
+  cmd->add_option("--partition-by", o->partition, "day | hour | none (by the format's event time)")
+      ->capture_default_str();
+  cmd->add_option("--compression", o->c.compression, "zstd | snappy | gzip | lz4 | uncompressed")
+      ->capture_default_str();
+  cmd->add_option("--compression-level", o->c.compression_level,
+                  "Codec level (0 = silt's default: zstd 1)");
+  cmd->add_option("--row-group-size", o->c.row_group_size, "Rows per Parquet row group")
+      ->capture_default_str();
+  cmd->add_option("--target-file-size", o->target, "Start a new file in a partition past this size")
+      ->capture_default_str()
+      ->check(ByteSizeValidator());
+  cmd->add_option("--threads", o->c.threads, "Worker threads (0 = all cores)")->capture_default_str();
+  cmd->add_option("--memory-limit", o->c.memory_limit, "DuckDB memory limit, e.g. 512MB (default 1GB)");
+  cmd->add_flag("--quiet,-q", o->quiet, "No progress line");
+  cmd->callback([o, exit_code]() {
+    auto part = table::ParsePartitioning(o->partition);
+    if (!part.ok()) {
+      *exit_code = Fail(part.status());
+      return;
+    }
+    o->c.partition = *part;
+    ParseByteSize(o->target, &o->c.target_file_bytes);
+    const bool tty = isatty(STDERR_FILENO) != 0 && !o->quiet;
+    auto progress = [](const table::ConvertProgress& p) {
+      double pct = p.bytes_total ? 100.0 * static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total) : 100.0;
+      double mbs = p.seconds > 0 ? static_cast<double>(p.bytes_done) / 1e6 / p.seconds : 0;
+      fmt::print(stderr, "\r\033[K  converting {} / {} ({:.0f}%)  {:.0f} MB/s  {} rows  {} rejects",
+                 HumanBytes(p.bytes_done), HumanBytes(p.bytes_total), pct, mbs, Thousands(p.rows),
+                 Thousands(p.rejects));
+    };
+    auto r = table::Convert(o->c, tty ? std::function<void(const table::ConvertProgress&)>(progress)
+                                      : std::function<void(const table::ConvertProgress&)>());
+    if (tty) fmt::print(stderr, "\r\033[K");
+    if (!r.ok()) {
+      *exit_code = Fail(r.status());
+      return;
+    }
+    const auto& s = *r;
+    double mbs = s.seconds > 0 ? static_cast<double>(s.input_bytes) / 1e6 / s.seconds : 0;
+    fmt::print("converted {} object{} ({}) into {} Parquet file{} ({}) in {:.2f} s, {:.1f} MB/s\n",
+               Thousands(s.objects), s.objects == 1 ? "" : "s", HumanBytes(s.input_bytes), s.files,
+               s.files == 1 ? "" : "s", HumanBytes(s.output_bytes), s.seconds, mbs);
+    fmt::print("  rows      {}\n", Thousands(s.rows));
+    fmt::print("  rejects   {}{}\n", Thousands(s.rejects),
+               s.rejects ? fmt::format("  (see {})", s.rejects_file) : std::string());
+    if (s.replaced_files) fmt::print("  replaced  {} files of the previous run\n", s.replaced_files);
+    fmt::print("  output    {}\n", o->c.output);
+    fmt::print("  manifest  {}\n", s.manifest);
+    *exit_code = 0;
+  });
+}
+
+namespace {
+
+std::string StripSemicolons(std::string q) {
+  while (!q.empty() && (q.back() == ';' || isspace(static_cast<unsigned char>(q.back())))) q.pop_back();
+  return q;
+}
+
+int RunQuery(query::Database& db, const std::string& sql, const query::PrintOptions& po,
+             const std::string& output_format, const std::string& output) {
+  const uint64_t rejects_before = query::ReadLogRejectsSeen();
+  if (output_format == "parquet") {
+    if (output.empty()) {
+      return Fail(Status::InvalidArgument("--format parquet needs --output <file.parquet>"));
+    }
+    Status s = db.Exec(fmt::format("COPY ({}) TO {} (FORMAT parquet, COMPRESSION zstd)",
+                                   StripSemicolons(sql), query::SqlQuote(output)));
+    if (!s.ok()) return Fail(s);
+    fmt::print(stderr, "wrote {}\n", output);
+  } else {
+    auto r = db.Query(sql);
+    if (!r.ok()) return Fail(r.status());
+    FILE* out = stdout;
+    if (!output.empty()) {
+      out = std::fopen(output.c_str(), "w");
+      if (out == nullptr) return Fail(ErrnoStatus("opening", output, errno));
+    }
+    Status s = query::PrintResult(*r, po, out);
+    if (out != stdout) std::fclose(out);
+    if (!s.ok()) return Fail(s);
+  }
+  const uint64_t rejected = query::ReadLogRejectsSeen() - rejects_before;
+  if (rejected > 0) {
+    fmt::print(stderr,
+               "note: {} line{} did not parse and {} left out; read_log_rejects(<same arguments>) "
+               "lists them with reasons\n",
+               Thousands(rejected), rejected == 1 ? "" : "s", rejected == 1 ? "was" : "were");
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddSql(CLI::App& app, int* exit_code) {
+  struct Opts {
+    std::string query;
+    std::string format = "table";
+    std::string output;
+    uint64_t max_rows = 1000;
+    int threads = 0;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "sql",
+      "Run SQL (DuckDB dialect) over raw logs and Parquet alike. Raw logs:\n"
+      "  read_log('<path, dir or glob>', format => 's3_access')\n"
+      "  read_log_rejects('<path>', format => 's3_access')   -- lines that did not parse\n"
+      "Converted output: FROM '<output>/**/*.parquet'. With no query: an interactive prompt\n"
+      "(or the statements on standard input when it is not a terminal).");
+  cmd->add_option("query", o->query, "The SQL to run");
+  cmd->add_option("--format", o->format, "table | csv | json | parquet")->capture_default_str();
+  cmd->add_option("--output,-o", o->output, "Write the result to this file (required for parquet)");
+  cmd->add_option("--max-rows", o->max_rows, "Rows shown in table format")->capture_default_str();
+  cmd->add_option("--threads", o->threads, "DuckDB threads (0 = all cores)");
+  cmd->callback([o, exit_code]() {
+    query::PrintOptions po;
+    po.max_rows = o->max_rows;
+    if (o->format != "parquet") {
+      auto f = query::ParseOutputFormat(o->format);
+      if (!f.ok()) {
+        *exit_code = Fail(f.status());
+        return;
+      }
+      po.format = *f;
+    }
+    query::DatabaseOptions dbo;
+    dbo.threads = o->threads;
+    auto db = query::Database::Open(dbo);
+    if (!db.ok()) {
+      *exit_code = Fail(db.status());
+      return;
+    }
+    if (!o->query.empty()) {
+      *exit_code = RunQuery(**db, o->query, po, o->format, o->output);
+      return;
+    }
+    const bool interactive = isatty(STDIN_FILENO) != 0;
+    if (!interactive) {
+      std::string all((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+      if (StripSemicolons(all).empty()) {
+        *exit_code = Fail(Status::InvalidArgument("no query given (argument or standard input)"));
+        return;
+      }
+      *exit_code = RunQuery(**db, all, po, o->format, o->output);
+      return;
+    }
+    fmt::print("silt sql — DuckDB SQL with read_log(); end statements with ';', .quit to leave\n");
+    std::string buffer, line;
+    while (true) {
+      std::fputs(buffer.empty() ? "silt> " : "  ...> ", stdout);
+      std::fflush(stdout);
+      if (!std::getline(std::cin, line)) break;
+      if (buffer.empty() && (line == ".quit" || line == ".exit" || line == "\\q")) break;
+      buffer += line + "\n";
+      if (StripSemicolons(buffer).empty()) {
+        buffer.clear();
+        continue;
+      }
+      std::string trimmed = buffer;
+      while (!trimmed.empty() && isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.pop_back();
+      if (!trimmed.empty() && trimmed.back() == ';') {
+        RunQuery(**db, buffer, po, "table", "");
+        buffer.clear();
+      }
+    }
+    fmt::print("\n");
+    *exit_code = 0;
+  });
+}
+
+void AddGen(CLI::App& app, int* exit_code) {
+  auto o = std::make_shared<gen::S3AccessGenOptions>();
+  auto output = std::make_shared<std::string>();
+  auto bytes = std::make_shared<std::string>("64MiB");
+  CLI::App* gen = app.add_subcommand("gen", "Generate realistic sample logs (deterministic by seed)");
+  gen->require_subcommand(1);
+  CLI::App* cmd = gen->add_subcommand(
+      "s3_access",
+      "S3 server access log objects named as AWS names them (PREFIX/YYYY-MM-DD-HH-MM-SS-<hex>),\n"
+      "mixing field layouts from the oldest (17 fields) to the newest (27).");
+  cmd->add_option("--output,-o", *output, "Directory to write into")->required();
+  cmd->add_option("--bytes", *bytes, "Approximate total size")->capture_default_str()->check(ByteSizeValidator());
+  cmd->add_option("--objects", o->objects, "Number of objects (0 = one per ~8 MiB)")->capture_default_str();
+  cmd->add_option("--days", o->days, "Spread request times over this many UTC days")->capture_default_str();
+  cmd->add_option("--start-date", o->start_date, "First day (YYYY-MM-DD)")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+  cmd->add_option("--prefix", o->prefix, "Key prefix inside the output")->capture_default_str();
+  cmd->add_option("--old-layout-share", o->old_layout_share, "Share of 17/18/24-field lines")->capture_default_str();
+  cmd->add_option("--newest-layout-share", o->newest_layout_share, "Share of 27-field lines")->capture_default_str();
+  cmd->add_option("--quote-share", o->quote_share, "Share of lines with '\"' inside quoted fields")->capture_default_str();
+  cmd->add_option("--compression", o->compression, "none | gzip | zstd")->capture_default_str();
+  cmd->callback([o, output, bytes, exit_code]() {
+    ParseByteSize(*bytes, &o->total_bytes);
+    auto uri = ParseUri(*output);
+    if (!uri.ok()) {
+      *exit_code = Fail(uri.status());
+      return;
+    }
+    auto st = store::OpenStore(*uri, true);
+    if (!st.ok()) {
+      *exit_code = Fail(st.status());
+      return;
+    }
+    const bool tty = isatty(STDERR_FILENO) != 0;
+    const uint64_t total = o->total_bytes;
+    auto r = gen::GenerateS3Access(*o, **st, [tty, total](uint64_t done) {
+      if (tty) fmt::print(stderr, "\r\033[K  generating {} / {}", HumanBytes(done), HumanBytes(total));
+    });
+    if (tty) fmt::print(stderr, "\r\033[K");
+    if (!r.ok()) {
+      *exit_code = Fail(r.status());
+      return;
+    }
+    fmt::print("generated {} objects, {} lines, {} in {}\n", r->objects, Thousands(r->lines),
+               HumanBytes(r->bytes), *output);
+    *exit_code = 0;
+  });
+}
+
+void AddFormats(CLI::App& app, int* exit_code) {
+  auto name = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand("formats", "List the log formats, or one format's columns");
+  cmd->add_option("format", *name, "Show this format's columns");
+  cmd->callback([name, exit_code]() {
+    if (name->empty()) {
+      for (const formats::Format* f : formats::AllFormats()) {
+        fmt::print("{:<12} {}\n", f->name(), f->description());
+      }
+      fmt::print("\n`silt formats <name>` shows a format's columns.\n");
+      *exit_code = 0;
+      return;
+    }
+    const formats::Format* f = formats::FindFormat(*name);
+    if (f == nullptr) {
+      *exit_code = Fail(Status::InvalidArgument(
+          fmt::format("unknown format '{}' (known formats: {})", *name, formats::FormatNames())));
+      return;
+    }
+    fmt::print("{}: {}\n\n", f->name(), f->description());
+    for (const auto& c : f->schema()) {
+      fmt::print("  {:<22} {:<12} {}\n", c.name, formats::ColumnTypeSqlName(c.type), c.doc);
+    }
+    *exit_code = 0;
+  });
+}
+
+}  // namespace silt::cli

@@ -1,0 +1,33 @@
+// silt: logs in object storage -> query-ready tables, exactly once; SQL over raw logs and
+// tables alike.
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "silt/cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "silt — turns logs in object storage into query-ready Parquet and answers SQL over raw\n"
+      "logs and converted data alike.\n\n"
+      "Try:\n"
+      "  silt gen s3_access --output demo/raw --bytes 64MiB --days 3\n"
+      "  silt convert --format s3_access --input demo/raw --output demo/parquet\n"
+      "  silt sql \"SELECT operation, count(*) FROM read_log('demo/raw', format => 's3_access') GROUP BY 1\"\n"
+      "  silt sql \"SELECT day, count(*) FROM 'demo/parquet/**/*.parquet' GROUP BY 1 ORDER BY 1\"\n",
+      "silt"};
+  app.set_version_flag("--version", "silt 0.1.0");
+  app.require_subcommand(1);
+  app.fallthrough();
+  int exit_code = 0;
+  silt::cli::AddConvert(app, &exit_code);
+  silt::cli::AddSql(app, &exit_code);
+  silt::cli::AddGen(app, &exit_code);
+  silt::cli::AddFormats(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}

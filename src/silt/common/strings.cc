@@ -1,0 +1,192 @@
+#include "silt/common/strings.h"
+
+#include <cctype>
+#include <limits>
+
+#include <fmt/format.h>
+
+namespace silt {
+
+static int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool NeedsUrlDecode(std::string_view s) {
+  for (size_t i = s.find('%'); i != std::string_view::npos; i = s.find('%', i + 1)) {
+    if (i + 2 < s.size() + 0 && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) return true;
+  }
+  return false;
+}
+
+bool UrlDecode(std::string_view in, std::string* out) {
+  bool changed = false;
+  out->reserve(out->size() + in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%' && i + 2 < in.size() + 0 && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
+      out->push_back(static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2])));
+      i += 2;
+      changed = true;
+    } else {
+      out->push_back(c);
+    }
+  }
+  return changed;
+}
+
+bool ParseInt64(std::string_view s, int64_t* out) {
+  if (s.empty()) return false;
+  bool neg = false;
+  size_t i = 0;
+  if (s[0] == '-') {
+    neg = true;
+    i = 1;
+    if (s.size() == 1) return false;
+  }
+  uint64_t v = 0;
+  for (; i < s.size(); ++i) {
+    unsigned d = static_cast<unsigned char>(s[i]) - '0';
+    if (d > 9) return false;
+    if (v > (std::numeric_limits<uint64_t>::max() - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  if (neg) {
+    if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1) return false;
+    *out = static_cast<int64_t>(0 - v);
+  } else {
+    if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return false;
+    *out = static_cast<int64_t>(v);
+  }
+  return true;
+}
+
+std::string HumanBytes(uint64_t bytes) {
+  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 5) {
+    v /= 1024;
+    ++u;
+  }
+  if (u == 0) return fmt::format("{} B", bytes);
+  return fmt::format("{:.1f} {}", v, kUnits[u]);
+}
+
+bool ParseByteSize(std::string_view text, uint64_t* out) {
+  size_t i = 0;
+  uint64_t n = 0;
+  bool any = false;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    if (n > (std::numeric_limits<uint64_t>::max() / 10) - 10) return false;
+    n = n * 10 + static_cast<uint64_t>(text[i] - '0');
+    ++i;
+    any = true;
+  }
+  if (!any) return false;
+  while (i < text.size() && text[i] == ' ') ++i;
+  std::string unit;
+  for (; i < text.size(); ++i) unit += static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
+  uint64_t mult = 1;
+  if (unit.empty() || unit == "B") {
+    mult = 1;
+  } else if (unit == "K" || unit == "KB" || unit == "KIB") {
+    mult = 1ull << 10;
+  } else if (unit == "M" || unit == "MB" || unit == "MIB") {
+    mult = 1ull << 20;
+  } else if (unit == "G" || unit == "GB" || unit == "GIB") {
+    mult = 1ull << 30;
+  } else if (unit == "T" || unit == "TB" || unit == "TIB") {
+    mult = 1ull << 40;
+  } else {
+    return false;
+  }
+  if (n != 0 && mult > std::numeric_limits<uint64_t>::max() / n) return false;
+  *out = n * mult;
+  return true;
+}
+
+void JsonEscape(std::string_view in, std::string* out) {
+  for (char c : in) {
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          *out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+}
+
+static bool MatchClass(std::string_view pat, size_t* pi, char c) {
+  // pat[*pi] == '['
+  size_t i = *pi + 1;
+  bool negate = false;
+  if (i < pat.size() && (pat[i] == '!' || pat[i] == '^')) {
+    negate = true;
+    ++i;
+  }
+  bool matched = false;
+  bool first = true;
+  while (i < pat.size() && (first || pat[i] != ']')) {
+    first = false;
+    char lo = pat[i];
+    char hi = lo;
+    if (i + 2 < pat.size() && pat[i + 1] == '-' && pat[i + 2] != ']') {
+      hi = pat[i + 2];
+      i += 2;
+    }
+    if (c >= lo && c <= hi) matched = true;
+    ++i;
+  }
+  if (i >= pat.size()) return false;  // unterminated class: no match
+  *pi = i + 1;
+  return matched != negate;
+}
+
+static bool GlobAt(std::string_view p, size_t pi, std::string_view t, size_t ti) {
+  while (pi < p.size()) {
+    char pc = p[pi];
+    if (pc == '*') {
+      bool dbl = pi + 1 < p.size() && p[pi + 1] == '*';
+      size_t next = pi + (dbl ? 2 : 1);
+      if (dbl && next < p.size() && p[next] == '/') {
+        // "**/" also matches zero directories.
+        if (GlobAt(p, next + 1, t, ti)) return true;
+      }
+      for (size_t k = ti; k <= t.size(); ++k) {
+        if (GlobAt(p, next, t, k)) return true;
+        if (k < t.size() && !dbl && t[k] == '/') break;
+      }
+      return false;
+    }
+    if (ti >= t.size()) return false;
+    if (pc == '?') {
+      if (t[ti] == '/') return false;
+      ++pi;
+      ++ti;
+    } else if (pc == '[') {
+      if (!MatchClass(p, &pi, t[ti])) return false;
+      ++ti;
+    } else {
+      if (pc != t[ti]) return false;
+      ++pi;
+      ++ti;
+    }
+  }
+  return ti == t.size();
+}
+
+bool GlobMatch(std::string_view pattern, std::string_view text) {
+  return GlobAt(pattern, 0, text, 0);
+}
+
+}  // namespace silt

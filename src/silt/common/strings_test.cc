@@ -1,0 +1,75 @@
+#include "silt/common/strings.h"
+
+#include <gtest/gtest.h>
+
+namespace silt {
+namespace {
+
+TEST(Strings, UrlDecode) {
+  std::string out;
+  EXPECT_TRUE(UrlDecode("photos/my%20cat%2B1.jpg", &out));
+  EXPECT_EQ(out, "photos/my cat+1.jpg");
+  out.clear();
+  EXPECT_FALSE(UrlDecode("a+b/c.txt", &out));
+  EXPECT_EQ(out, "a+b/c.txt");  // '+' is not a space in S3 keys
+  out.clear();
+  UrlDecode("bad%zzescape%4", &out);
+  EXPECT_EQ(out, "bad%zzescape%4");
+  out.clear();
+  UrlDecode("%E2%82%AC", &out);
+  EXPECT_EQ(out, "\xE2\x82\xAC");
+  EXPECT_TRUE(NeedsUrlDecode("x%2Fy"));
+  EXPECT_FALSE(NeedsUrlDecode("x%2"));
+  EXPECT_FALSE(NeedsUrlDecode("100%"));
+}
+
+TEST(Strings, ParseInt64) {
+  int64_t v;
+  EXPECT_TRUE(ParseInt64("0", &v));
+  EXPECT_EQ(v, 0);
+  EXPECT_TRUE(ParseInt64("9223372036854775807", &v));
+  EXPECT_EQ(v, INT64_MAX);
+  EXPECT_TRUE(ParseInt64("-9223372036854775808", &v));
+  EXPECT_EQ(v, INT64_MIN);
+  EXPECT_FALSE(ParseInt64("9223372036854775808", &v));
+  EXPECT_FALSE(ParseInt64("18446744073709551616", &v));
+  EXPECT_FALSE(ParseInt64("", &v));
+  EXPECT_FALSE(ParseInt64("-", &v));
+  EXPECT_FALSE(ParseInt64("12a", &v));
+  EXPECT_FALSE(ParseInt64(" 1", &v));
+}
+
+TEST(Strings, ByteSizes) {
+  uint64_t v;
+  EXPECT_TRUE(ParseByteSize("1GiB", &v));
+  EXPECT_EQ(v, 1ull << 30);
+  EXPECT_TRUE(ParseByteSize("64 MB", &v));
+  EXPECT_EQ(v, 64ull << 20);
+  EXPECT_TRUE(ParseByteSize("1234", &v));
+  EXPECT_EQ(v, 1234u);
+  EXPECT_FALSE(ParseByteSize("lots", &v));
+  EXPECT_FALSE(ParseByteSize("12 parsecs", &v));
+  EXPECT_EQ(HumanBytes(1536), "1.5 KiB");
+  EXPECT_EQ(HumanBytes(12), "12 B");
+}
+
+TEST(Strings, JsonEscape) {
+  std::string out;
+  JsonEscape("a\"b\\c\n\x01", &out);
+  EXPECT_EQ(out, "a\\\"b\\\\c\\n\\u0001");
+}
+
+TEST(Strings, Glob) {
+  EXPECT_TRUE(GlobMatch("*.log", "a.log"));
+  EXPECT_FALSE(GlobMatch("*.log", "dir/a.log"));
+  EXPECT_TRUE(GlobMatch("**/*.log", "dir/sub/a.log"));
+  EXPECT_TRUE(GlobMatch("**/*.log", "a.log"));
+  EXPECT_TRUE(GlobMatch("2024-0[1-3]-*", "2024-02-10-00-00-00-AB"));
+  EXPECT_FALSE(GlobMatch("2024-0[!1-3]-*", "2024-02-10"));
+  EXPECT_TRUE(GlobMatch("a?c", "abc"));
+  EXPECT_FALSE(GlobMatch("a?c", "a/c"));
+  EXPECT_TRUE(GlobMatch("logs/**", "logs/x/y/z"));
+}
+
+}  // namespace
+}  // namespace silt

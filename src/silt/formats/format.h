@@ -1,0 +1,112 @@
+// Format: a reader that turns lines of raw log text into typed columns.
+//
+// Every format has a lowercase snake id ("s3_access") used everywhere: the option value, the
+// read_log(format => ...) argument, docs/formats/<id>.md, golden tests under
+// formats/golden/<id>/ and the fuzz target. Formats are registered here and nowhere else, so
+// `silt convert`, `read_log()` and pipelines need no code per format.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "silt/formats/row_batch.h"
+#include "silt/formats/schema.h"
+
+namespace silt::formats {
+
+enum class LineResult { kRow, kReject, kSkip };
+
+// Decodes single lines. One per scanning thread; not thread-safe.
+class LineParser {
+ public:
+  virtual ~LineParser() = default;
+
+  // Called before the first line of each object (formats with per-object headers reset here).
+  virtual void BeginObject() {}
+
+  // Decodes `line` (no trailing '\n'; a trailing '\r' is the parser's to strip) into row `row`
+  // of `batch`, setting every wanted column (value or NULL). Returns kRow on success; kReject
+  // with `*reason` set (a short sentence naming the field and the problem) when the line
+  // does not parse — the row's contents are then undefined; kSkip for lines that carry no
+  // data by the format's definition (e.g. '#' header lines).
+  virtual LineResult Parse(std::string_view line, RowBatch& batch, size_t row,
+                           std::string* reason) = 0;
+};
+
+class Format {
+ public:
+  virtual ~Format() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::string_view description() const = 0;
+  virtual const Schema& schema() const = 0;
+  // The column holding each record's event time (what --partition-by day|hour uses), or "".
+  virtual std::string_view time_column() const { return {}; }
+  // A parser that decodes at least the columns with wanted[i] == true (the others may be
+  // left unset). `wanted` has schema().size() entries.
+  virtual std::unique_ptr<LineParser> MakeParser(const std::vector<bool>& wanted) const = 0;
+};
+
+// The registered formats, by id. nullptr when unknown.
+const Format* FindFormat(std::string_view name);
+std::vector<const Format*> AllFormats();
+// "s3_access" (every id, comma separated) for error messages.
+std::string FormatNames();
+
+// A line that did not parse: data, not an error.
+struct Reject {
+  std::string_view object;  // the object's key or path
+  uint64_t line = 0;        // 1-based line number within the (decompressed) object
+  uint64_t offset = 0;      // byte offset of the line's start within the decompressed object
+  std::string_view reason;
+  std::string_view raw;     // the line as read
+};
+
+class RejectSink {
+ public:
+  virtual ~RejectSink() = default;
+  // Called from scanning threads concurrently: implementations synchronise.
+  virtual void OnReject(const Reject& reject) = 0;
+};
+
+// Drives a LineParser over a buffer of complete lines, filling a RowBatch. The buffer must be
+// followed by at least kPadding readable bytes (parsers may load past a line's end).
+class LineScanner {
+ public:
+  static constexpr size_t kPadding = 64;
+
+  struct Counters {
+    uint64_t rows = 0;
+    uint64_t rejects = 0;
+    uint64_t skipped = 0;  // blank lines and lines the format defines as non-data
+  };
+
+  explicit LineScanner(LineParser* parser) : parser_(parser) {}
+
+  // Starts a region of an object whose first line has number `first_line` and starts at byte
+  // `first_offset`. (A region in the middle of an object may not know its line number; the
+  // caller then counts from 1 and corrects the numbers it reports.)
+  void Begin(uint64_t first_line, uint64_t first_offset) {
+    line_ = first_line;
+    offset_ = first_offset;
+  }
+
+  // Parses lines from [*pos, end) into `batch` until the batch is full or the buffer ends.
+  // `end` is the end of the last complete line (exclusive of its '\n', or the object's end).
+  // Advances *pos past the consumed lines. Rejects go to `rejects` with `object` as name.
+  void Scan(const char** pos, const char* end, RowBatch& batch, std::string_view object,
+            RejectSink* rejects, Counters* counters);
+
+  uint64_t line() const { return line_; }
+  uint64_t offset() const { return offset_; }
+
+ private:
+  LineParser* parser_;
+  uint64_t line_ = 1;
+  uint64_t offset_ = 0;
+  std::string reason_;
+};
+
+}  // namespace silt::formats

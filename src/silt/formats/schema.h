@@ -1,0 +1,27 @@
+// Column schemas of the formats: names, types and the documentation shown by `silt formats`.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace silt::formats {
+
+// The value types a format can produce. Kept small and Iceberg-compatible: no unsigned
+// types, timestamps are microseconds since the epoch in UTC.
+enum class ColumnType { kVarchar, kInt32, kInt64, kTimestampTz, kBoolean, kDouble };
+
+std::string_view ColumnTypeSqlName(ColumnType t);  // "VARCHAR", "INTEGER", "TIMESTAMPTZ", ...
+
+struct ColumnSpec {
+  std::string name;
+  ColumnType type;
+  std::string doc;
+};
+
+using Schema = std::vector<ColumnSpec>;
+
+// Index of the column named `name`, or -1.
+int FindColumn(const Schema& schema, std::string_view name);
+
+}  // namespace silt::formats

@@ -1,0 +1,75 @@
+// The DuckDB adapter: an in-process database with silt's table functions registered. Only
+// this module and `table` link DuckDB; everything DuckDB reports is turned into a Status here.
+#pragma once
+
+#include <duckdb.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "silt/common/status.h"
+
+namespace silt::query {
+
+struct DatabaseOptions {
+  int threads = 0;               // 0 = DuckDB's default (the machine's cores)
+  std::string memory_limit;      // e.g. "1GB"; empty = DuckDB's default
+  std::string path = ":memory:"; // database file; in memory by default
+};
+
+// A materialised query result. Movable, not copyable.
+class QueryResult {
+ public:
+  explicit QueryResult(duckdb_result r) : r_(r), valid_(true) {}
+  QueryResult(QueryResult&& o) noexcept : r_(o.r_), valid_(o.valid_) { o.valid_ = false; }
+  QueryResult& operator=(QueryResult&&) = delete;
+  QueryResult(const QueryResult&) = delete;
+  ~QueryResult() {
+    if (valid_) duckdb_destroy_result(&r_);
+  }
+
+  size_t column_count() { return duckdb_column_count(&r_); }
+  uint64_t row_count() { return duckdb_row_count(&r_); }
+  std::string column_name(size_t c) { return duckdb_column_name(&r_, c); }
+  duckdb_type column_type(size_t c) { return duckdb_column_type(&r_, c); }
+  bool IsNull(size_t c, uint64_t row) { return duckdb_value_is_null(&r_, c, row); }
+  // The value as text (DuckDB's cast to VARCHAR); "NULL" handling is the caller's.
+  std::string Text(size_t c, uint64_t row);
+  int64_t Int64(size_t c, uint64_t row) { return duckdb_value_int64(&r_, c, row); }
+  duckdb_result* raw() { return &r_; }
+
+ private:
+  duckdb_result r_;
+  bool valid_;
+};
+
+class Database {
+ public:
+  // Opens DuckDB, sets the session time zone to UTC and registers read_log() and
+  // read_log_rejects().
+  static Result<std::unique_ptr<Database>> Open(const DatabaseOptions& options = {});
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs one or more statements, discarding results. DuckDB's error message on failure.
+  Status Exec(const std::string& sql);
+  // Runs a statement and materialises its result.
+  Result<QueryResult> Query(const std::string& sql);
+
+  duckdb_connection connection() { return conn_; }
+
+ private:
+  Database() = default;
+  duckdb_database db_ = nullptr;
+  duckdb_connection conn_ = nullptr;
+};
+
+// 'it''s' — a SQL string literal.
+std::string SqlQuote(std::string_view s);
+// "na""me" — a SQL identifier.
+std::string SqlIdent(std::string_view s);
+
+}  // namespace silt::query

@@ -1,0 +1,353 @@
+#include "silt/query/log_scan.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "silt/common/strings.h"
+#include "silt/common/uri.h"
+
+namespace silt::query {
+
+namespace {
+
+constexpr size_t kBlockSize = 4u << 20;             // bytes of lines handed out per buffer
+constexpr size_t kCompressedBlock = 1u << 20;       // stored bytes read per request
+constexpr size_t kMaxLineBytes = 256u << 20;        // a longer "line" is not a log line
+
+bool HiddenKey(std::string_view key) {
+  size_t i = 0;
+  while (i < key.size()) {
+    if (key[i] == '.' || key[i] == '_') return true;
+    size_t slash = key.find('/', i);
+    if (slash == std::string_view::npos) break;
+    i = slash + 1;
+  }
+  return false;
+}
+
+std::string JoinName(const Uri& root, std::string_view key) {
+  if (root.is_local()) return root.path == "/" ? "/" + std::string(key) : root.path + "/" + std::string(key);
+  std::string base = root.ToString();
+  if (!base.empty() && base.back() != '/') base += '/';
+  return base + std::string(key);
+}
+
+Status AddListed(const std::shared_ptr<store::Store>& st, const Uri& root, std::string_view pattern,
+                 std::map<std::string, InputObject>* out, size_t* matched) {
+  return store::ListAll(*st, "", [&](const store::ObjectVersion& v) -> Status {
+    if (HiddenKey(v.key)) return Status::OK();
+    if (!pattern.empty() && !GlobMatch(pattern, v.key)) return Status::OK();
+    std::string name = JoinName(root, v.key);
+    (*out)[name] = InputObject{st, v, name};
+    ++*matched;
+    return Status::OK();
+  });
+}
+
+}  // namespace
+
+Result<std::vector<InputObject>> ResolveInputs(const std::vector<std::string>& locations) {
+  if (locations.empty()) return Status::InvalidArgument("no input location given");
+  std::map<std::string, InputObject> found;
+  for (const std::string& loc : locations) {
+    SILT_ASSIGN_OR_RETURN(Uri uri, ParseUri(loc));
+    size_t matched = 0;
+    if (HasGlob(uri.path)) {
+      // Open the store at the deepest directory without glob characters.
+      size_t g = uri.path.find_first_of("*?[");
+      size_t slash = uri.path.rfind('/', g);
+      Uri root = uri;
+      root.path = uri.path.substr(0, slash == std::string::npos ? 0 : slash);
+      if (root.is_local() && root.path.empty()) root.path = "/";
+      std::string pattern = uri.path.substr(slash == std::string::npos ? 0 : slash + 1);
+      auto st = store::OpenStore(root);
+      if (!st.ok()) {
+        if (st.status().IsNotFound()) return Status::NotFound(fmt::format("no objects match '{}'", loc));
+        return st.status();
+      }
+      std::shared_ptr<store::Store> shared = std::move(st).value();
+      SILT_RETURN_IF_ERROR(AddListed(shared, root, pattern, &found, &matched));
+    } else if (uri.is_local()) {
+      struct stat sb;
+      if (stat(uri.path.c_str(), &sb) != 0) {
+        return Status::NotFound(fmt::format("input '{}' does not exist", loc));
+      }
+      if (S_ISDIR(sb.st_mode)) {
+        SILT_ASSIGN_OR_RETURN(auto st, store::OpenStore(uri));
+        std::shared_ptr<store::Store> shared = std::move(st);
+        SILT_RETURN_IF_ERROR(AddListed(shared, uri, "", &found, &matched));
+      } else {
+        Uri parent = uri;
+        size_t slash = uri.path.rfind('/');
+        parent.path = slash == 0 ? "/" : uri.path.substr(0, slash);
+        SILT_ASSIGN_OR_RETURN(auto st, store::OpenStore(parent));
+        std::shared_ptr<store::Store> shared = std::move(st);
+        std::string key = uri.path.substr(slash + 1);
+        SILT_ASSIGN_OR_RETURN(store::ObjectVersion v, shared->Head(key));
+        found[uri.path] = InputObject{shared, v, uri.path};
+        matched = 1;
+      }
+    } else {
+      SILT_ASSIGN_OR_RETURN(auto st, store::OpenStore(uri));
+      std::shared_ptr<store::Store> shared = std::move(st);
+      SILT_RETURN_IF_ERROR(AddListed(shared, uri, "", &found, &matched));
+    }
+    if (matched == 0) return Status::NotFound(fmt::format("no objects match '{}'", loc));
+  }
+  std::vector<InputObject> out;
+  out.reserve(found.size());
+  for (auto& [name, obj] : found) out.push_back(std::move(obj));
+  return out;
+}
+
+static bool CompressedByName(std::string_view name) {
+  auto ends = [&](std::string_view s) {
+    return name.size() >= s.size() && name.substr(name.size() - s.size()) == s;
+  };
+  return ends(".gz") || ends(".gzip") || ends(".zst") || ends(".zstd");
+}
+
+ScanPlan::ScanPlan(const formats::Format* format, std::vector<InputObject> objects,
+                   uint64_t split_bytes)
+    : format_(format), objects_(std::move(objects)) {
+  for (size_t i = 0; i < objects_.size(); ++i) {
+    uint64_t size = objects_[i].version.size;
+    total_bytes_ += size;
+    if (size <= split_bytes || CompressedByName(objects_[i].name)) {
+      units_.push_back({i, 0, size});
+      continue;
+    }
+    for (uint64_t b = 0; b < size; b += split_bytes) {
+      units_.push_back({i, b, std::min(size, b + split_bytes)});
+    }
+  }
+  // Large units first, so that the last unit does not leave one thread working alone.
+  std::stable_sort(units_.begin(), units_.end(), [](const ScanUnit& a, const ScanUnit& b) {
+    return (a.end - a.begin) > (b.end - b.begin);
+  });
+}
+
+const ScanUnit* ScanPlan::ClaimUnit(std::atomic<size_t>& cursor) const {
+  size_t i = cursor.fetch_add(1, std::memory_order_relaxed);
+  return i < units_.size() ? &units_[i] : nullptr;
+}
+
+void ScanPlan::SetError(const Status& s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (error_.ok()) error_ = s;
+}
+
+Status ScanPlan::error() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return error_;
+}
+
+UnitReader::UnitReader() { buf_.resize(kBlockSize + formats::LineScanner::kPadding); }
+
+uint64_t UnitReader::TakeBytesRead() {
+  uint64_t b = bytes_read_;
+  bytes_read_ = 0;
+  return b;
+}
+
+Status UnitReader::Open(ScanPlan* plan, const ScanUnit* unit) {
+  plan_ = plan;
+  unit_ = unit;
+  object_ = &plan->objects()[unit->object];
+  data_begin_ = data_end_ = 0;
+  eof_ = false;
+  done_ = false;
+  skip_unit_ = false;
+  read_limit_ = object_->version.size;
+  // Detect compression from the object's first bytes, whatever its name says.
+  char head[4] = {0, 0, 0, 0};
+  SILT_ASSIGN_OR_RETURN(size_t n, object_->store->ReadRange(object_->version.key, 0, 4, head));
+  Compression c = DetectCompression(std::string_view(head, n));
+  compressed_ = c != Compression::kNone;
+  if (compressed_) {
+    if (unit->begin != 0) {
+      // Misnamed compressed object that was split: the first unit reads it whole.
+      skip_unit_ = true;
+      return Status::OK();
+    }
+    decompressor_ = MakeDecompressor(c);
+    in_.resize(kCompressedBlock);
+    in_view_ = {};
+    read_pos_ = 0;
+    buf_offset_ = 0;
+    skip_partial_ = false;
+  } else {
+    decompressor_.reset();
+    // A unit that starts mid-object starts at the first line beginning at or after `begin`:
+    // read from begin-1 and drop everything up to the first '\n'.
+    read_pos_ = unit->begin == 0 ? 0 : unit->begin - 1;
+    buf_offset_ = read_pos_;
+    skip_partial_ = unit->begin != 0;
+  }
+  return Status::OK();
+}
+
+Status UnitReader::Fill() {
+  // Move unconsumed bytes to the front, grow when a single line fills the buffer.
+  size_t pending = data_end_ - data_begin_;
+  if (data_begin_ > 0) {
+    std::memmove(buf_.data(), buf_.data() + data_begin_, pending);
+    buf_offset_ += data_begin_;
+    data_begin_ = 0;
+    data_end_ = pending;
+  }
+  size_t cap = buf_.size() - formats::LineScanner::kPadding;
+  if (pending >= cap / 2) {
+    if (buf_.size() > kMaxLineBytes) {
+      return Status::Corruption(fmt::format(
+          "{}: a line longer than {} at byte {}; not a log file?", object_->name,
+          HumanBytes(kMaxLineBytes), buf_offset_));
+    }
+    buf_.resize(buf_.size() * 2);
+    cap = buf_.size() - formats::LineScanner::kPadding;
+  }
+  if (!compressed_) {
+    size_t want = cap - data_end_;
+    uint64_t left = read_limit_ > read_pos_ ? read_limit_ - read_pos_ : 0;
+    if (want > left) want = static_cast<size_t>(left);
+    size_t n = 0;
+    if (want > 0) {
+      SILT_ASSIGN_OR_RETURN(n, object_->store->ReadRange(object_->version.key, read_pos_, want,
+                                                         buf_.data() + data_end_));
+    }
+    read_pos_ += n;
+    bytes_read_ += n;
+    data_end_ += n;
+    if (n < want || read_pos_ >= read_limit_) eof_ = true;
+    return Status::OK();
+  }
+  // Compressed: decompress until the buffer is full or input ends.
+  while (data_end_ < cap) {
+    if (in_view_.empty()) {
+      if (read_pos_ >= read_limit_) {
+        if (!decompressor_->AtEnd()) {
+          return Status::Corruption(fmt::format("{}: compressed stream is truncated", object_->name));
+        }
+        eof_ = true;
+        break;
+      }
+      size_t want = static_cast<size_t>(std::min<uint64_t>(in_.size(), read_limit_ - read_pos_));
+      SILT_ASSIGN_OR_RETURN(size_t n, object_->store->ReadRange(object_->version.key, read_pos_,
+                                                                want, in_.data()));
+      if (n == 0) {
+        read_limit_ = read_pos_;
+        continue;
+      }
+      read_pos_ += n;
+      bytes_read_ += n;
+      in_view_ = std::string_view(in_.data(), n);
+    }
+    size_t before = in_view_.size();
+    auto r = decompressor_->Decompress(in_view_, buf_.data() + data_end_, cap - data_end_);
+    if (!r.ok()) return r.status().WithContext(object_->name);
+    data_end_ += *r;
+    if (*r == 0 && in_view_.size() == before) {
+      return Status::Corruption(fmt::format("{}: decompression makes no progress", object_->name));
+    }
+  }
+  return Status::OK();
+}
+
+Result<bool> UnitReader::Next(const char** begin, const char** end) {
+  if (skip_unit_ || done_) return false;
+  while (true) {
+    char* base = buf_.data();
+    // Drop a partial first line.
+    if (skip_partial_) {
+      const void* nl = std::memchr(base + data_begin_, '\n', data_end_ - data_begin_);
+      if (nl == nullptr) {
+        data_begin_ = data_end_;
+        if (eof_) {
+          done_ = true;
+          return false;
+        }
+        SILT_RETURN_IF_ERROR(Fill());
+        continue;
+      }
+      data_begin_ = static_cast<size_t>(static_cast<const char*>(nl) - base) + 1;
+      skip_partial_ = false;
+    }
+    // Unit end: the unit owns lines starting before unit_->end (stored offsets equal
+    // decompressed ones for uncompressed objects; compressed units own the whole object).
+    uint64_t start_off = buf_offset_ + data_begin_;
+    if (!compressed_ && start_off >= unit_->end) {
+      done_ = true;
+      return false;
+    }
+    // Find the end of the last whole line in the data.
+    size_t last_nl = std::string_view::npos;
+    if (data_end_ > data_begin_) {
+      const char* p = base + data_end_;
+      while (p > base + data_begin_) {
+        if (*--p == '\n') {
+          last_nl = static_cast<size_t>(p - base);
+          break;
+        }
+      }
+    }
+    size_t stop;
+    if (!compressed_ && buf_offset_ + data_end_ > unit_->end) {
+      // The unit's last line is the one that contains byte end-1.
+      size_t from = static_cast<size_t>(unit_->end - 1 - buf_offset_);
+      if (from < data_begin_) from = data_begin_;
+      const void* nl = std::memchr(base + from, '\n', data_end_ - from);
+      if (nl != nullptr) {
+        stop = static_cast<size_t>(static_cast<const char*>(nl) - base) + 1;
+        done_ = true;
+      } else if (eof_) {
+        stop = data_end_;
+        done_ = true;
+      } else {
+        SILT_RETURN_IF_ERROR(Fill());
+        continue;
+      }
+    } else if (last_nl != std::string_view::npos) {
+      stop = last_nl + 1;
+      if (eof_ && stop == data_end_) done_ = true;
+      if (eof_ && stop < data_end_) stop = data_end_, done_ = true;  // last line without '\n'
+    } else if (eof_) {
+      if (data_end_ == data_begin_) {
+        done_ = true;
+        return false;
+      }
+      stop = data_end_;
+      done_ = true;
+    } else {
+      SILT_RETURN_IF_ERROR(Fill());
+      continue;
+    }
+    lines_offset_ = buf_offset_ + data_begin_;
+    *begin = base + data_begin_;
+    *end = base + stop;
+    data_begin_ = stop;
+    if (!done_ && data_begin_ == data_end_ && eof_) done_ = true;
+    return true;
+  }
+}
+
+Result<uint64_t> CountLinesBefore(const InputObject& object, uint64_t offset) {
+  std::vector<char> buf(4u << 20);
+  uint64_t lines = 0;
+  uint64_t pos = 0;
+  while (pos < offset) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), offset - pos));
+    SILT_ASSIGN_OR_RETURN(size_t n,
+                          object.store->ReadRange(object.version.key, pos, want, buf.data()));
+    if (n == 0) break;
+    lines += static_cast<uint64_t>(std::count(buf.data(), buf.data() + n, '\n'));
+    pos += n;
+  }
+  return lines;
+}
+
+}  // namespace silt::query

@@ -1,0 +1,137 @@
+// Scanning raw log objects: resolve locations to object versions, cut them into work units,
+// read units (decompressing transparently) as buffers of whole lines, and parse them with a
+// format into RowBatches. Used by read_log() in DuckDB and by `silt convert`.
+//
+// Memory is bounded: each scanning thread holds one block buffer (a few MiB) plus the longest
+// line it met; nothing is materialised per object.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "silt/common/compression.h"
+#include "silt/common/status.h"
+#include "silt/formats/format.h"
+#include "silt/store/store.h"
+
+namespace silt::query {
+
+struct InputObject {
+  std::shared_ptr<store::Store> store;
+  store::ObjectVersion version;
+  std::string name;  // what users see in rejects and manifests: a path or URI
+};
+
+// Resolves each location into object versions: a file; a directory or prefix (every object
+// below it, recursively, except names with a segment starting with '.' or '_'); or a glob
+// ("logs/2024-*", "logs/**/*.gz"). Objects come out sorted by name, without duplicates.
+// NotFound when a location matches nothing, naming it.
+Result<std::vector<InputObject>> ResolveInputs(const std::vector<std::string>& locations);
+
+// One piece of work: a byte range of one uncompressed object, or a whole compressed object.
+struct ScanUnit {
+  size_t object = 0;
+  uint64_t begin = 0;
+  uint64_t end = 0;  // exclusive; lines starting in [begin, end) belong to this unit
+};
+
+// Counters shared by the scanning threads; read at any time for progress.
+struct ScanCounters {
+  std::atomic<uint64_t> bytes{0};     // input bytes consumed (as stored, before decompression)
+  std::atomic<uint64_t> rows{0};
+  std::atomic<uint64_t> rejects{0};
+  std::atomic<uint64_t> skipped{0};
+  std::atomic<uint64_t> units_done{0};
+};
+
+// What to scan: a format over a set of objects. Shared by the threads of one scan.
+class ScanPlan {
+ public:
+  // Objects larger than `split_bytes` (uncompressed ones) are cut into several units.
+  ScanPlan(const formats::Format* format, std::vector<InputObject> objects,
+           uint64_t split_bytes = 32ull << 20);
+
+  const formats::Format* format() const { return format_; }
+  const std::vector<InputObject>& objects() const { return objects_; }
+  const std::vector<ScanUnit>& units() const { return units_; }
+  uint64_t total_bytes() const { return total_bytes_; }
+
+  // Hands out units to the threads of one scan, which share `cursor` (starting at 0);
+  // nullptr when none is left. A plan can be scanned several times with fresh cursors.
+  const ScanUnit* ClaimUnit(std::atomic<size_t>& cursor) const;
+
+  // Where rejects go (may be nullptr: counted only). Set before scanning starts.
+  void set_reject_sink(formats::RejectSink* sink) { rejects_ = sink; }
+  formats::RejectSink* reject_sink() const { return rejects_; }
+
+  ScanCounters& counters() { return counters_; }
+
+  // The first error any thread met (scans stop at I/O errors, not at bad lines).
+  void SetError(const Status& s);
+  Status error() const;
+
+ private:
+  const formats::Format* format_;
+  std::vector<InputObject> objects_;
+  std::vector<ScanUnit> units_;
+  uint64_t total_bytes_ = 0;
+  formats::RejectSink* rejects_ = nullptr;
+  ScanCounters counters_;
+  mutable std::mutex mu_;
+  Status error_;
+};
+
+// Reads one unit as a sequence of buffers holding whole lines. Not thread-safe; one per thread,
+// reused across units.
+class UnitReader {
+ public:
+  UnitReader();
+
+  Status Open(ScanPlan* plan, const ScanUnit* unit);
+
+  // Points [*begin, *end) at the next run of whole lines (the last may lack its '\n' at the end
+  // of an object); the buffer is followed by LineScanner::kPadding readable bytes. Valid until
+  // the next call. Returns false when the unit is exhausted.
+  Result<bool> Next(const char** begin, const char** end);
+
+  // Byte offset, within the decompressed object, of the first line of the last buffer.
+  uint64_t buffer_offset() const { return lines_offset_; }
+  // True when line numbers within this unit are exact (the unit starts the object).
+  bool starts_object() const { return unit_ != nullptr && unit_->begin == 0; }
+  // Input bytes consumed since the last call (for progress counters).
+  uint64_t TakeBytesRead();
+
+ private:
+  Status Fill();  // appends more data to buf_ (sets eof_)
+
+  ScanPlan* plan_ = nullptr;
+  const ScanUnit* unit_ = nullptr;
+  const InputObject* object_ = nullptr;
+  std::unique_ptr<Decompressor> decompressor_;
+  bool compressed_ = false;
+  bool skip_unit_ = false;
+
+  std::vector<char> buf_;     // data + padding
+  size_t data_begin_ = 0;     // unconsumed data in buf_ is [data_begin_, data_end_)
+  size_t data_end_ = 0;
+  uint64_t buf_offset_ = 0;   // decompressed-object offset of buf_[0]
+  uint64_t read_pos_ = 0;     // next stored-object offset to read
+  uint64_t read_limit_ = 0;   // read no further than this stored offset (object size)
+  bool eof_ = false;          // no more input after data_end_
+  bool skip_partial_ = false; // drop bytes up to the first '\n' (a unit starting mid-line)
+  bool done_ = false;
+  uint64_t lines_offset_ = 0;
+  uint64_t bytes_read_ = 0;
+  std::vector<char> in_;      // compressed input block
+  std::string_view in_view_;
+};
+
+// Counts '\n' bytes in [0, offset) of an uncompressed object (to number lines of a unit that
+// starts mid-object, only when one of its lines is reported).
+Result<uint64_t> CountLinesBefore(const InputObject& object, uint64_t offset);
+
+}  // namespace silt::query

@@ -1,0 +1,25 @@
+// Prints query results for people (an aligned table) and for programs (CSV, JSON lines).
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "silt/common/status.h"
+#include "silt/query/database.h"
+
+namespace silt::query {
+
+enum class OutputFormat { kTable, kCsv, kJson };
+
+Result<OutputFormat> ParseOutputFormat(const std::string& name);
+
+struct PrintOptions {
+  OutputFormat format = OutputFormat::kTable;
+  uint64_t max_rows = 1000;  // table format only; the rest is summarised
+  size_t max_width = 60;     // table format: longer values are cut with "…"
+};
+
+// Writes `result` to `out`. Returns IoError when writing fails (e.g. a closed pipe).
+Status PrintResult(QueryResult& result, const PrintOptions& options, FILE* out);
+
+}  // namespace silt::query

@@ -1,0 +1,66 @@
+// silt convert: raw log objects -> a Parquet dataset (zstd, sized row groups, Parquet field
+// ids, Hive-style day/hour partition folders) plus a rejects file, through DuckDB's Parquet
+// writer fed by read_log().
+//
+// Idempotent: a run is identified by its format and its input locations; running the same
+// conversion into the same output again replaces that run's previous files instead of adding
+// a second copy. Each run publishes a manifest (_silt/runs/<run>.json) listing the exact input
+// object versions and output files; new files are fully written before the manifest names
+// them, and old files are deleted only after the new manifest is stored.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "silt/common/status.h"
+
+namespace silt::table {
+
+enum class Partitioning { kNone, kDay, kHour };
+Result<Partitioning> ParsePartitioning(const std::string& name);
+
+struct ConvertOptions {
+  std::vector<std::string> inputs;  // paths, directories, globs
+  std::string format;               // format id, e.g. "s3_access"
+  std::string output;               // output directory (file:// or a path)
+  Partitioning partition = Partitioning::kDay;
+  std::string compression = "zstd";  // zstd | snappy | gzip | lz4 | uncompressed
+  int compression_level = 0;         // 0 = silt's default for the codec
+  uint64_t row_group_size = 122880;  // rows per row group
+  uint64_t target_file_bytes = 512ull << 20;  // a partition's file is split past this size
+  int threads = 0;                   // 0 = all cores
+  std::string memory_limit;          // DuckDB memory limit, e.g. "1GB"; "" = silt's default
+};
+
+struct ConvertProgress {
+  uint64_t bytes_done = 0;
+  uint64_t bytes_total = 0;
+  uint64_t rows = 0;
+  uint64_t rejects = 0;
+  double seconds = 0;
+};
+
+struct ConvertSummary {
+  std::string run_id;
+  uint64_t objects = 0;
+  uint64_t input_bytes = 0;
+  uint64_t rows = 0;
+  uint64_t rejects = 0;
+  uint64_t skipped_lines = 0;  // blank lines
+  uint64_t files = 0;
+  uint64_t output_bytes = 0;
+  uint64_t replaced_files = 0;  // files of the previous run of the same conversion, removed
+  double seconds = 0;
+  std::string rejects_file;  // empty when there were no rejects
+  std::string manifest;
+};
+
+// Runs the conversion. `progress`, when set, is called about twice a second from another
+// thread while the conversion runs. Errors: InvalidArgument (options), NotFound (inputs),
+// IoError and whatever DuckDB reports. On error nothing of the new run is published.
+Result<ConvertSummary> Convert(const ConvertOptions& options,
+                               const std::function<void(const ConvertProgress&)>& progress = {});
+
+}  // namespace silt::table
