@@ -77,7 +77,7 @@ void AddConvert(CLI::App& app, int* exit_code) {
                   "Codec level (0 = silt's default: zstd 1)");
   cmd->add_option("--row-group-size", o->c.row_group_size, "Rows per Parquet row group")
       ->capture_default_str();
-  cmd->add_option("--target-file-size", o->target, "Start a new file in a partition past this size")
+  cmd->add_option("--target-file-size", o->target, "With --partition-by none: start a new file past this size")
       ->capture_default_str()
       ->check(ByteSizeValidator());
   cmd->add_option("--threads", o->c.threads, "Worker threads (0 = all cores)")->capture_default_str();

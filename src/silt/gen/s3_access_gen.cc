@@ -31,7 +31,7 @@ using std::string_view;
 
 constexpr uint64_t kDefaultObjectBytes = 8ull << 20;
 constexpr int64_t kSecondsPerDay = 86400;
-constexpr int kMaxDays = 36600;  // keeps every time inside 4-digit years
+constexpr int kMaxDays = 36600;                  // keeps every time inside 4-digit years
 constexpr uint64_t kMaxTotalBytes = 1ull << 50;  // 1 PiB; keeps the time arithmetic in range
 
 // ---------------------------------------------------------------------------------------------
@@ -127,7 +127,11 @@ Civil CivilFromSeconds(int64_t t) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   const int64_t y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
-  return {y, m, d, static_cast<unsigned>(sod / 3600), static_cast<unsigned>(sod / 60 % 60),
+  return {y,
+          m,
+          d,
+          static_cast<unsigned>(sod / 3600),
+          static_cast<unsigned>(sod / 60 % 60),
           static_cast<unsigned>(sod % 60)};
 }
 
@@ -299,23 +303,24 @@ std::string UrlEncode(string_view raw) {
 
 constexpr std::array<string_view, 8> kCompanies = {"acme",  "globex", "initech", "umbrella",
                                                    "hooli", "stark",  "wayne",   "tyrell"};
-constexpr std::array<string_view, 8> kRegions = {"us-east-1", "us-east-1",    "us-east-1",
-                                                 "us-west-2", "eu-west-1",    "eu-central-1",
+constexpr std::array<string_view, 8> kRegions = {"us-east-1", "us-east-1",     "us-east-1",
+                                                 "us-west-2", "eu-west-1",     "eu-central-1",
                                                  "us-east-2", "ap-southeast-2"};
-constexpr std::array<string_view, 12> kUsers = {"alice", "bob",    "carol", "dave",
-                                                "erin",  "frank",  "grace", "heidi",
-                                                "ivan",  "judy",   "oscar", "deploy-bot"};
-constexpr std::array<string_view, 8> kRoles = {"app-backend-role",
-                                               "etl-glue-job",
-                                               "DataPipelineRole",
-                                               "lambda-thumbnailer-role",
-                                               "OrganizationAccountAccessRole",
-                                               "AWSReservedSSO_AdministratorAccess_1a2b3c4d5e6f7a8b",
-                                               "ci-deploy",
-                                               "EMR_EC2_DefaultRole"};
-constexpr std::array<string_view, 12> kWords = {
-    "cat",     "beach day", "sunset", "invoice", "report", "holiday",
-    "my cat",  "dog park",  "family", "receipt", "banner", "profile picture"};
+constexpr std::array<string_view, 12> kUsers = {"alice", "bob",   "carol", "dave",
+                                                "erin",  "frank", "grace", "heidi",
+                                                "ivan",  "judy",  "oscar", "deploy-bot"};
+constexpr std::array<string_view, 8> kRoles = {
+    "app-backend-role",
+    "etl-glue-job",
+    "DataPipelineRole",
+    "lambda-thumbnailer-role",
+    "OrganizationAccountAccessRole",
+    "AWSReservedSSO_AdministratorAccess_1a2b3c4d5e6f7a8b",
+    "ci-deploy",
+    "EMR_EC2_DefaultRole"};
+constexpr std::array<string_view, 12> kWords = {"cat",    "beach day", "sunset", "invoice",
+                                                "report", "holiday",   "my cat", "dog park",
+                                                "family", "receipt",   "banner", "profile picture"};
 // Uploaded file names as users type them: spaces, accents, CJK, '+', '&', '(', '='.
 constexpr std::array<string_view, 10> kUploadNames = {
     "R\xC3\xA9sum\xC3\xA9 final (1).pdf",
@@ -326,13 +331,14 @@ constexpr std::array<string_view, 10> kUploadNames = {
     "Screenshot 2024-03-01 at 10.15.02.png",
     "IMG_4821.HEIC",
     "contract_v2 (signed).docx",
-    "Stra\xC3\x9F" "e #5.jpg",
+    "Stra\303\237e #5.jpg",  // octal: a hex escape would swallow the 'e'
     "notes.md"};
 
 constexpr std::array<string_view, 12> kSdkAgents = {
     "aws-sdk-java/1.12.1 Linux/5.10.184-175.749.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/25.372-b08 "
     "java/1.8.0_372 vendor/Amazon.com_Inc. cfg/retry-mode/standard",
-    "aws-sdk-java/2.20.162 Linux/5.10.192-183.736.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/17.0.8+7-LTS "
+    "aws-sdk-java/2.20.162 Linux/5.10.192-183.736.amzn2.x86_64 "
+    "OpenJDK_64-Bit_Server_VM/17.0.8+7-LTS "
     "Java/17.0.8 vendor/Amazon.com_Inc. exec-env/AWS_ECS_FARGATE io/sync http/Apache "
     "cfg/retry-mode/legacy",
     "Boto3/1.28.57 md/Botocore#1.31.57 ua/2.0 os/linux#5.10.192-183.736.amzn2.x86_64 "
@@ -410,8 +416,7 @@ constexpr std::array<string_view, 3> kQuotedReferers = {
     "https://example.com/page?ref=\"newsletter\" campaign"};
 constexpr std::array<string_view, 4> kQuotedAgents = {
     "Mozilla/5.0 (compatible; crawler=\"Nutch 1.19\"; +http://example.com/bot)",
-    "Go-http-client/1.1 app=\"uploader\"",
-    "MyApp/1.0 (build=\"2024.03\"; \"beta\" channel)",
+    "Go-http-client/1.1 app=\"uploader\"", "MyApp/1.0 (build=\"2024.03\"; \"beta\" channel)",
     "python-requests/2.31.0 name=\"scraper\""};
 
 // ---------------------------------------------------------------------------------------------
@@ -429,6 +434,7 @@ struct Bucket {
   std::string host_virtual, host_virtual_global, host_path, host_website, ap_arn, ap_host;
   bool versioned = false;
   bool public_read = false;  // anonymous GETs succeed (media, website); otherwise AccessDenied
+  bool website = false;      // has a static website endpoint
   std::vector<KeyInfo> keys;
   std::vector<std::string> list_queries;  // query strings of REST.GET.BUCKET requests
 };
@@ -438,10 +444,10 @@ enum class ClientKind { kSdk, kCli, kConsole, kBrowser, kBot, kLegacy, kPartner 
 struct Client {
   ClientKind kind = ClientKind::kSdk;
   std::string ip;
-  std::string requester;  // "-" for anonymous
+  std::string requester;   // "-" for anonymous
   std::string access_key;  // for presigned URLs
   string_view user_agent, sig = "SigV4", auth = "AuthHeader", tls = "TLSv1.2",
-              cipher = "ECDHE-RSA-AES128-GCM-SHA256", source_region = "-";
+                          cipher = "ECDHE-RSA-AES128-GCM-SHA256", source_region = "-";
   bool anonymous = false;
   bool presigned = false;  // signs with query parameters (auth QueryString)
   bool path_style = false;
@@ -487,7 +493,8 @@ std::string MakeRawKey(Rng& rng, BucketKind kind, uint64_t* size) {
         const uint32_t hour = rng.Below(24);
         const uint32_t part = rng.Below(200);
         return fmt::format(
-            "raw/events/year=2024/month={:02}/day={:02}/hour={:02}/part-{:05}-{}.c000.snappy.parquet",
+            "raw/events/year=2024/month={:02}/day={:02}/hour={:02}/"
+            "part-{:05}-{}.c000.snappy.parquet",
             month, day, hour, part, uuid);
       }
       if (r < 80) {
@@ -495,7 +502,8 @@ std::string MakeRawKey(Rng& rng, BucketKind kind, uint64_t* size) {
         const uint32_t month = 1 + rng.Below(12);
         const uint32_t day = 1 + rng.Below(28);
         const uint32_t n = rng.Below(1000);
-        return fmt::format("exports/orders/dt=2024-{:02}-{:02}/orders_{:06}.json.gz", month, day, n);
+        return fmt::format("exports/orders/dt=2024-{:02}-{:02}/orders_{:06}.json.gz", month, day,
+                           n);
       }
       if (r < 95) {
         *size = rng.LogUniform(9, 16);
@@ -572,6 +580,7 @@ Bucket MakeBucket(Rng& rng, BucketKind kind, string_view company, const std::str
   b.ap_host = fmt::format("{}-{}.s3-accesspoint.{}.amazonaws.com", ap, account, b.region);
   b.versioned = kind == BucketKind::kBackup || kind == BucketKind::kMedia;
   b.public_read = kind == BucketKind::kMedia || kind == BucketKind::kWeb;
+  b.website = kind == BucketKind::kWeb;
   const int nkeys = kind == BucketKind::kBackup ? 400 : 3000;
   b.keys.reserve(static_cast<size_t>(nkeys));
   for (int i = 0; i < nkeys; ++i) {
@@ -587,9 +596,16 @@ Bucket MakeBucket(Rng& rng, BucketKind kind, string_view company, const std::str
     std::string enc;
     for (const char c : prefix) enc += c == '/' ? std::string("%2F") : std::string(1, c);
     switch (rng.Below(3)) {
-      case 0: b.list_queries.push_back(fmt::format("list-type=2&prefix={}&delimiter=%2F&encoding-type=url", enc)); break;
-      case 1: b.list_queries.push_back(fmt::format("prefix={}&max-keys=1000", enc)); break;
-      default: b.list_queries.push_back(fmt::format("list-type=2&prefix={}", enc)); break;
+      case 0:
+        b.list_queries.push_back(
+            fmt::format("list-type=2&prefix={}&delimiter=%2F&encoding-type=url", enc));
+        break;
+      case 1:
+        b.list_queries.push_back(fmt::format("prefix={}&max-keys=1000", enc));
+        break;
+      default:
+        b.list_queries.push_back(fmt::format("list-type=2&prefix={}", enc));
+        break;
     }
   }
   return b;
@@ -614,11 +630,13 @@ std::string Ipv6(Rng& rng) {
   uint32_t g[6];
   for (uint32_t& x : g) x = rng.Below(0x10000);
   switch (g[0] % 3) {
-    case 0: return fmt::format("2001:db8::{:x}", 1 + g[1] % 0xffff);
+    case 0:
+      return fmt::format("2001:db8::{:x}", 1 + g[1] % 0xffff);
     case 1:
       return fmt::format("2600:1f18:{:x}:{:x}:{:x}:{:x}:{:x}:{:x}", g[0], g[1], g[2], g[3], g[4],
                          g[5]);
-    default: return fmt::format("2a02:{:x}:{:x}::{:x}", g[1], g[2], 1 + g[3] % 0xffff);
+    default:
+      return fmt::format("2a02:{:x}:{:x}::{:x}", g[1], g[2], 1 + g[3] % 0xffff);
   }
 }
 
@@ -666,8 +684,9 @@ World MakeWorld(Rng& rng) {
         if (rng.Chance(0.85)) {
           const string_view role = rng.Pick(kRoles);
           const std::string session =
-              rng.Chance(0.5) ? "i-0" + HexString(rng, 16, kHexLower)
-                              : fmt::format("botocore-session-{}", 1709251200 + rng.Below(1u << 24));
+              rng.Chance(0.5)
+                  ? "i-0" + HexString(rng, 16, kHexLower)
+                  : fmt::format("botocore-session-{}", 1709251200 + rng.Below(1u << 24));
           c.requester = fmt::format("arn:aws:sts::{}:assumed-role/{}/{}", acct, role, session);
         } else {
           c.requester = fmt::format("arn:aws:iam::{}:user/{}", acct, rng.Pick(kUsers));
@@ -685,9 +704,10 @@ World MakeWorld(Rng& rng) {
         break;
       case ClientKind::kConsole:
         c.ip = PublicIpv4(rng);
-        c.requester = rng.Chance(0.3) ? owner
-                                      : fmt::format("arn:aws:sts::{}:assumed-role/{}/{}@example.com",
-                                                    acct, kRoles[5], rng.Pick(kUsers));
+        c.requester = rng.Chance(0.3)
+                          ? owner
+                          : fmt::format("arn:aws:sts::{}:assumed-role/{}/{}@example.com", acct,
+                                        kRoles[5], rng.Pick(kUsers));
         c.user_agent = rng.Pick(kConsoleAgents);
         break;
       case ClientKind::kBrowser:
@@ -711,9 +731,9 @@ World MakeWorld(Rng& rng) {
         break;
       case ClientKind::kLegacy:
         c.ip = PublicIpv4(rng);
-        c.requester = rng.Chance(0.5) ? owner
-                                      : fmt::format("arn:aws:iam::{}:user/{}", acct,
-                                                    rng.Pick(kUsers));
+        c.requester = rng.Chance(0.5)
+                          ? owner
+                          : fmt::format("arn:aws:iam::{}:user/{}", acct, rng.Pick(kUsers));
         c.user_agent = rng.Pick(kLegacyAgents);
         c.sig = rng.Chance(0.6) ? "SigV2" : "SigV4";
         c.path_style = rng.Chance(0.5);
@@ -722,10 +742,10 @@ World MakeWorld(Rng& rng) {
         break;
       case ClientKind::kPartner:
         c.ip = PublicIpv4(rng);
-        c.requester = rng.Chance(0.5) ? partner_id
-                                      : fmt::format("arn:aws:sts::{}:assumed-role/{}/{}",
-                                                    partner_account, kRoles[4],
-                                                    1709251200 + rng.Below(1u << 24));
+        c.requester = rng.Chance(0.5)
+                          ? partner_id
+                          : fmt::format("arn:aws:sts::{}:assumed-role/{}/{}", partner_account,
+                                        kRoles[4], 1709251200 + rng.Below(1u << 24));
         c.user_agent = rng.Pick(kSdkAgents);
         c.source_region = rng.Pick(kRegions);
         break;
@@ -767,7 +787,7 @@ enum class OpKind {
   kObjectConfig,  // GET ?acl / ?tagging on an object
   kBucketConfig,  // GET ?policy / ?versioning / ... on the bucket (key "-")
   kPreflight,
-  kLifecycle,     // S3-internal: no client, no request URI
+  kLifecycle,  // S3-internal: no client, no request URI
 };
 
 struct OpSpec {
@@ -775,7 +795,7 @@ struct OpSpec {
   string_view method;
   string_view query;  // fixed sub-resource, if any
   OpKind kind;
-  uint32_t weight;    // per 10000
+  uint32_t weight;  // per 10000
 };
 
 constexpr OpSpec kOps[] = {
@@ -804,15 +824,20 @@ constexpr OpSpec kOps[] = {
     {"S3.CREATE.DELETEMARKER", "", "", OpKind::kLifecycle, 20},
 };
 
+static_assert(kOps[0].kind == OpKind::kGetObject, "WEBSITE.GET.OBJECT falls back to kOps[0]");
+
 struct Outcome {
   uint16_t status;
   string_view error;
   uint32_t weight;  // per 10000
 };
 
-constexpr Outcome kGetOutcomes[] = {{200, "-", 8500}, {206, "-", 500},
-                                    {304, "-", 300},  {404, "NoSuchKey", 400},
-                                    {403, "AccessDenied", 200}, {500, "InternalError", 30},
+constexpr Outcome kGetOutcomes[] = {{200, "-", 8500},
+                                    {206, "-", 500},
+                                    {304, "-", 300},
+                                    {404, "NoSuchKey", 400},
+                                    {403, "AccessDenied", 200},
+                                    {500, "InternalError", 30},
                                     {503, "SlowDown", 70}};
 constexpr Outcome kHeadOutcomes[] = {
     {200, "-", 8800}, {304, "-", 200}, {404, "NoSuchKey", 800}, {403, "AccessDenied", 200}};
@@ -906,18 +931,20 @@ class LineGenerator {
 
 void LineGenerator::Append(std::string& o, int64_t t, const Bucket& b) {
   const int layout = PickLayout();
-  const OpSpec& op = PickOp();
+  const OpSpec* picked = &PickOp();
+  if (picked->kind == OpKind::kWebsiteGet && !b.website) picked = &kOps[0];  // REST.GET.OBJECT
+  const OpSpec& op = *picked;
   const bool lifecycle = op.kind == OpKind::kLifecycle;
   const bool website = op.kind == OpKind::kWebsiteGet;
   const bool from_browser = website || op.kind == OpKind::kPreflight;
-  const Client& c = from_browser ? world_.clients[world_.browsers[rng_.Skewed(
-                                  static_cast<uint32_t>(world_.browsers.size()))]]
-                            : world_.clients[rng_.Skewed(
-                                  static_cast<uint32_t>(world_.clients.size()))];
+  const Client& c = from_browser
+                        ? world_.clients[world_.browsers[rng_.Skewed(
+                              static_cast<uint32_t>(world_.browsers.size()))]]
+                        : world_.clients[rng_.Skewed(static_cast<uint32_t>(world_.clients.size()))];
   QuoteTarget quote = QuoteTarget::kNone;
   if (quote_share_ > 0 && rng_.Chance(quote_share_)) {
     quote = static_cast<QuoteTarget>(1 + rng_.Below(3));
-    if (lifecycle && quote == QuoteTarget::kUri) quote = QuoteTarget::kAgent;
+    if (lifecycle) quote = QuoteTarget::kReferer;  // no URI, and S3 itself has no user agent
   }
   const bool has_key = op.kind != OpKind::kGetBucket && op.kind != OpKind::kBucketConfig;
   const KeyInfo& key = b.keys[rng_.Skewed(static_cast<uint32_t>(b.keys.size()))];
@@ -925,20 +952,36 @@ void LineGenerator::Append(std::string& o, int64_t t, const Bucket& b) {
   // Outcome.
   Outcome outcome{200, "-", 0};
   switch (op.kind) {
-    case OpKind::kGetObject: outcome = PickOutcome(rng_, kGetOutcomes); break;
-    case OpKind::kHeadObject: outcome = PickOutcome(rng_, kHeadOutcomes); break;
+    case OpKind::kGetObject:
+      outcome = PickOutcome(rng_, kGetOutcomes);
+      break;
+    case OpKind::kHeadObject:
+      outcome = PickOutcome(rng_, kHeadOutcomes);
+      break;
     case OpKind::kPutObject:
-    case OpKind::kUploadPart: outcome = PickOutcome(rng_, kPutOutcomes); break;
-    case OpKind::kGetBucket: outcome = PickOutcome(rng_, kListOutcomes); break;
-    case OpKind::kWebsiteGet: outcome = PickOutcome(rng_, kWebsiteOutcomes); break;
+    case OpKind::kUploadPart:
+      outcome = PickOutcome(rng_, kPutOutcomes);
+      break;
+    case OpKind::kGetBucket:
+      outcome = PickOutcome(rng_, kListOutcomes);
+      break;
+    case OpKind::kWebsiteGet:
+      outcome = PickOutcome(rng_, kWebsiteOutcomes);
+      break;
     case OpKind::kDeleteObject:
-    case OpKind::kBatchDelete: outcome = PickOutcome(rng_, kDeleteOutcomes); break;
+    case OpKind::kBatchDelete:
+      outcome = PickOutcome(rng_, kDeleteOutcomes);
+      break;
     case OpKind::kBucketConfig:
       outcome = PickOutcome(rng_, kConfigOutcomes);
       if (outcome.status == 404 && op.query != "policy") outcome = {200, "-", 0};
       break;
-    case OpKind::kLifecycle: outcome = {0, "-", 0}; break;
-    default: outcome = PickOutcome(rng_, kOkOutcomes); break;
+    case OpKind::kLifecycle:
+      outcome = {0, "-", 0};
+      break;
+    default:
+      outcome = PickOutcome(rng_, kOkOutcomes);
+      break;
   }
   const bool reads = op.kind == OpKind::kGetObject || op.kind == OpKind::kHeadObject ||
                      op.kind == OpKind::kWebsiteGet || op.kind == OpKind::kPreflight;
@@ -956,7 +999,8 @@ void LineGenerator::Append(std::string& o, int64_t t, const Bucket& b) {
         if (outcome.status == 200) {
           bytes_sent = object_size;
         } else if (outcome.status == 206) {
-          bytes_sent = static_cast<int64_t>(std::min<uint64_t>(key.size, 1ull << (16 + rng_.Below(8))));
+          bytes_sent =
+              static_cast<int64_t>(std::min<uint64_t>(key.size, 1ull << (16 + rng_.Below(8))));
         }
         transfer = bytes_sent > 0 ? static_cast<uint64_t>(bytes_sent) : 0;
         break;
@@ -988,14 +1032,17 @@ void LineGenerator::Append(std::string& o, int64_t t, const Bucket& b) {
       case OpKind::kLifecycle:
         object_size = static_cast<int64_t>(key.size);
         break;
-      default: break;
+      default:
+        break;
     }
   } else if (op.kind != OpKind::kHeadObject) {
     bytes_sent = static_cast<int64_t>(ErrorBytes(outcome.error, key.key.size()));
   }
   if (!lifecycle) {
     const uint32_t r = rng_.Below(100);
-    turnaround_ms = r < 85 ? 1 + rng_.Below(25) : r < 99 ? 25 + rng_.Below(200) : 200 + rng_.Below(3000);
+    turnaround_ms = r < 85   ? 1 + rng_.Below(25)
+                    : r < 99 ? 25 + rng_.Below(200)
+                             : 200 + rng_.Below(3000);
     if (error) turnaround_ms = 1 + rng_.Below(10);
     // 8 MB/s .. 256 MB/s.
     const uint64_t bytes_per_ms = 8000ull << rng_.Below(6);
@@ -1144,7 +1191,7 @@ void LineGenerator::Append(std::string& o, int64_t t, const Bucket& b) {
   o += ' ';
   // 56 random bytes in base64: 74 free symbols, one with its low 2 bits zero, then '='.
   AppendSym64(o, rng_, kBase64, 74);
-  o += kBase64[rng_.Below(16) * 4];
+  o += kBase64[static_cast<size_t>(rng_.Below(16)) * 4];
   o += '=';
   // 20-24: signature version, cipher suite, auth type, host header, TLS version.
   const bool plain_http = lifecycle || website || c.tls == "-";
@@ -1196,8 +1243,7 @@ Status ValidateOptions(const S3AccessGenOptions& o, int64_t* start_day, Compress
     return Status::InvalidArgument(fmt::format("objects must be >= 0, got {}", o.objects));
   }
   if (o.days < 1 || o.days > kMaxDays) {
-    return Status::InvalidArgument(
-        fmt::format("days must be in 1..{}, got {}", kMaxDays, o.days));
+    return Status::InvalidArgument(fmt::format("days must be in 1..{}, got {}", kMaxDays, o.days));
   }
   const std::pair<string_view, double> shares[] = {{"old_layout_share", o.old_layout_share},
                                                    {"newest_layout_share", o.newest_layout_share},
@@ -1262,7 +1308,8 @@ Result<S3AccessGenSummary> GenerateS3Access(const S3AccessGenOptions& options, s
     const uint64_t cumulative = base_share * (i + 1) + std::min(i + 1, extra);
     const uint64_t goal = cumulative > summary.bytes ? cumulative - summary.bytes : 1;
     // This object's slice of the time range: [t0, t1).
-    const int64_t t0 = range_start + static_cast<int64_t>(static_cast<uint64_t>(span) * i / objects);
+    const int64_t t0 =
+        range_start + static_cast<int64_t>(static_cast<uint64_t>(span) * i / objects);
     const int64_t t1 =
         range_start + static_cast<int64_t>(static_cast<uint64_t>(span) * (i + 1) / objects);
     const double slice = static_cast<double>(std::max<int64_t>(t1 - t0, 1));
@@ -1272,8 +1319,8 @@ Result<S3AccessGenSummary> GenerateS3Access(const S3AccessGenOptions& options, s
     int64_t t = t0;
     while (buf.size() < goal) {
       // Time advances with the bytes written: the object's lines spread over its slice.
-      const auto offset = static_cast<int64_t>(slice * static_cast<double>(buf.size()) /
-                                               static_cast<double>(goal));
+      const auto offset =
+          static_cast<int64_t>(slice * static_cast<double>(buf.size()) / static_cast<double>(goal));
       t = std::max(t, std::min(t0 + offset, std::max(t1 - 1, t0)));
       lines.Append(buf, t, bucket);
       ++summary.lines;

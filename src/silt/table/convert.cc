@@ -156,6 +156,16 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
           "input object {} lies inside the output directory {}", in.name, out_uri.path));
     }
   }
+  // Nor write the output where a later run would read it as input.
+  for (const auto& loc : options.inputs) {
+    SILT_ASSIGN_OR_RETURN(Uri in_uri, ParseUri(loc));
+    std::string base = in_uri.path.substr(0, in_uri.path.find_first_of("*?["));
+    if (!base.empty() && base.back() != '/') base += '/';
+    if (in_uri.is_local() && (out_uri.path + "/").rfind(base, 0) == 0) {
+      return Status::InvalidArgument(fmt::format(
+          "the output directory {} lies inside the input location {}", out_uri.path, loc));
+    }
+  }
   SILT_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> out, store::OpenStore(out_uri, true));
 
   // The run's identity: the format and the input locations as given (normalised).
@@ -222,11 +232,14 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     ~Unregister() { query::UnregisterPlan(id); }
   } unregister{plan_id};
   const std::string sql = fmt::format(
-      "COPY ({} FROM read_log(plan => {})) TO {} (FORMAT parquet, {}, ROW_GROUP_SIZE {}, "
-      "FILE_SIZE_BYTES {}{}, FILE_EXTENSION 'tmp', FILENAME_PATTERN 'part-{{uuid}}', "
+      "COPY ({} FROM read_log(NULL, plan => {})) TO {} (FORMAT parquet, {}, ROW_GROUP_SIZE {}"
+      "{}, FILE_EXTENSION 'tmp', FILENAME_PATTERN 'part-{{uuid}}', "
       "FIELD_IDS {{{}}}, KV_METADATA {{'silt.format': {}, 'silt.run': {}}})",
       select, plan_id, SqlQuote((staging / "data").string()), codec, options.row_group_size,
-      options.target_file_bytes, partition_by, field_ids, SqlQuote(format->name()),
+      // DuckDB cannot split partitioned output by size; partitions are split by day/hour.
+      partition_by.empty() ? fmt::format(", FILE_SIZE_BYTES {}", options.target_file_bytes)
+                           : partition_by,
+      field_ids, SqlQuote(format->name()),
       SqlQuote(summary.run_id));
 
   // Progress reporter.

@@ -29,7 +29,7 @@ struct ConvertOptions {
   std::string compression = "zstd";  // zstd | snappy | gzip | lz4 | uncompressed
   int compression_level = 0;         // 0 = silt's default for the codec
   uint64_t row_group_size = 122880;  // rows per row group
-  uint64_t target_file_bytes = 512ull << 20;  // a partition's file is split past this size
+  uint64_t target_file_bytes = 512ull << 20;  // with kNone: start a new file past this size
   int threads = 0;                   // 0 = all cores
   std::string memory_limit;          // DuckDB memory limit, e.g. "1GB"; "" = silt's default
 };

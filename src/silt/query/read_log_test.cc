@@ -1,0 +1,132 @@
+#include "silt/query/read_log.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "silt/common/compression.h"
+#include "silt/gen/s3_access_gen.h"
+#include "silt/query/database.h"
+
+namespace silt::query {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ReadLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/silt-readlog-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    auto db = Database::Open({.threads = 2});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void Generate(uint64_t bytes, int objects, const std::string& compression = "none") {
+    auto st = store::OpenStore(*ParseUri(dir_ + "/raw"), true);
+    ASSERT_TRUE(st.ok());
+    gen::S3AccessGenOptions o;
+    o.total_bytes = bytes;
+    o.objects = objects;
+    o.days = 2;
+    o.compression = compression;
+    o.prefix = "";
+    auto r = gen::GenerateS3Access(o, **st);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    lines_ = r->lines;
+  }
+
+  int64_t Int(const std::string& sql) {
+    auto r = db_->Query(sql);
+    EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+    if (!r.ok()) return -1;
+    return r->Int64(0, 0);
+  }
+
+  std::string dir_;
+  std::unique_ptr<Database> db_;
+  uint64_t lines_ = 0;
+};
+
+TEST_F(ReadLogTest, CountsEveryGeneratedLine) {
+  Generate(8 << 20, 5);
+  EXPECT_EQ(Int("SELECT count(*) FROM read_log('" + dir_ + "/raw', format => 's3_access')"),
+            static_cast<int64_t>(lines_));
+  // Projection: any subset of columns gives the same row count and the same values.
+  EXPECT_EQ(Int("SELECT count(user_agent) + count(*) - count(user_agent) FROM read_log('" + dir_ +
+                "/raw', format => 's3_access')"),
+            static_cast<int64_t>(lines_));
+  int64_t a = Int("SELECT sum(bytes_sent) FROM read_log('" + dir_ + "/raw', format => 's3_access')");
+  int64_t b = Int("SELECT sum(bytes_sent) FROM (SELECT * FROM read_log('" + dir_ +
+                  "/raw', format => 's3_access'))");
+  EXPECT_EQ(a, b);
+  EXPECT_GT(a, 0);
+}
+
+TEST_F(ReadLogTest, TypesAndTimes) {
+  Generate(1 << 20, 1);
+  auto r = db_->Query("SELECT typeof(request_time), typeof(http_status), typeof(bytes_sent), "
+                      "min(request_time)::VARCHAR FROM read_log('" + dir_ +
+                      "/raw', format => 's3_access') GROUP BY ALL");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->Text(0, 0), "TIMESTAMP WITH TIME ZONE");
+  EXPECT_EQ(r->Text(1, 0), "INTEGER");
+  EXPECT_EQ(r->Text(2, 0), "BIGINT");
+  EXPECT_EQ(r->Text(3, 0).substr(0, 10), "2024-03-01");
+}
+
+TEST_F(ReadLogTest, GzipAndZstdObjectsReadLikePlainOnes) {
+  Generate(2 << 20, 2, "gzip");
+  int64_t n = Int("SELECT count(*) FROM read_log('" + dir_ + "/raw/*.gz', format => 's3_access')");
+  EXPECT_EQ(n, static_cast<int64_t>(lines_));
+}
+
+TEST_F(ReadLogTest, ListOfLocations) {
+  std::ofstream(dir_ + "/a.log") << "o b [01/Mar/2024:00:00:00 +0000] 1.1.1.1 - R OP k \"GET / HTTP/1.1\" 200 - 1 1 1 1 \"-\" \"-\"\n";
+  std::ofstream(dir_ + "/b.log") << "o b [01/Mar/2024:00:00:00 +0000] 1.1.1.1 - R OP k \"GET / HTTP/1.1\" 200 - 2 1 1 1 \"-\" \"-\"\n";
+  EXPECT_EQ(Int("SELECT sum(bytes_sent) FROM read_log(['" + dir_ + "/a.log', '" + dir_ +
+                "/b.log'], format => 's3_access')"),
+            3);
+}
+
+TEST_F(ReadLogTest, RejectsAreListedWithObjectLineAndReason) {
+  std::ofstream(dir_ + "/mixed.log")
+      << "o b [01/Mar/2024:00:00:00 +0000] 1.1.1.1 - R OP k \"GET / HTTP/1.1\" 200 - 1 1 1 1 \"-\" \"-\"\n"
+      << "this is not an access log line\n"
+      << "o b [01/Mar/2024:00:00:00 +0000] 1.1.1.1 - R OP k \"GET / HTTP/1.1\" abc - 1 1 1 1 \"-\" \"-\"\n";
+  const uint64_t seen = ReadLogRejectsSeen();
+  EXPECT_EQ(Int("SELECT count(*) FROM read_log('" + dir_ + "/mixed.log', format => 's3_access')"), 1);
+  EXPECT_EQ(ReadLogRejectsSeen() - seen, 2u);
+  auto r = db_->Query("SELECT object, line, byte_offset, reason, raw_line FROM read_log_rejects('" +
+                      dir_ + "/mixed.log', format => 's3_access') ORDER BY line");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->row_count(), 2u);
+  EXPECT_EQ(r->Text(0, 0), dir_ + "/mixed.log");
+  EXPECT_EQ(r->Int64(1, 0), 2);
+  EXPECT_EQ(r->Int64(2, 0), 89);
+  EXPECT_NE(r->Text(3, 0).find("request_time"), std::string::npos) << r->Text(3, 0);
+  EXPECT_EQ(r->Text(4, 0), "this is not an access log line");
+  EXPECT_EQ(r->Int64(1, 1), 3);
+  EXPECT_NE(r->Text(3, 1).find("http_status"), std::string::npos);
+}
+
+TEST_F(ReadLogTest, ClearErrors) {
+  auto unknown = db_->Query("SELECT * FROM read_log('" + dir_ + "', format => 'nope')");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("unknown format 'nope'"), std::string::npos);
+  EXPECT_NE(unknown.status().message().find("s3_access"), std::string::npos);
+  auto missing = db_->Query("SELECT * FROM read_log('" + dir_ + "/nothing/*.log', format => 's3_access')");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("no objects match"), std::string::npos);
+  auto no_format = db_->Query("SELECT * FROM read_log('" + dir_ + "')");
+  ASSERT_FALSE(no_format.ok());
+  EXPECT_NE(no_format.status().message().find("format =>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace silt::query

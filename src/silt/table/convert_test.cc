@@ -1,0 +1,175 @@
+#include "silt/table/convert.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "silt/gen/s3_access_gen.h"
+#include "silt/query/database.h"
+
+namespace silt::table {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ConvertTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/silt-convert-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    raw_ = dir_ + "/raw";
+    out_ = dir_ + "/out";
+    auto st = store::OpenStore(*ParseUri(raw_), true);
+    ASSERT_TRUE(st.ok());
+    gen::S3AccessGenOptions o;
+    o.total_bytes = 6 << 20;
+    o.objects = 6;
+    o.days = 3;
+    o.prefix = "";
+    auto r = gen::GenerateS3Access(o, **st);
+    ASSERT_TRUE(r.ok());
+    lines_ = r->lines;
+    auto db = query::Database::Open({.threads = 2});
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(db).value();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  ConvertOptions Options() {
+    ConvertOptions o;
+    o.inputs = {raw_};
+    o.format = "s3_access";
+    o.output = out_;
+    o.threads = 2;
+    return o;
+  }
+
+  std::string One(const std::string& sql) {
+    auto r = db_->Query(sql);
+    EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+    return r.ok() ? r->Text(0, 0) : "";
+  }
+
+  std::vector<std::string> ParquetFiles() {
+    std::vector<std::string> files;
+    for (auto& e : fs::recursive_directory_iterator(out_)) {
+      if (e.path().extension() == ".parquet") files.push_back(e.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+  }
+
+  std::string dir_, raw_, out_;
+  uint64_t lines_ = 0;
+  std::unique_ptr<query::Database> db_;
+};
+
+TEST_F(ConvertTest, ParquetAnswersLikeTheRawLogs) {
+  auto s = Convert(Options());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->rows, lines_);
+  EXPECT_EQ(s->rejects, 0u);
+  EXPECT_EQ(s->objects, 6u);
+  EXPECT_EQ(s->files, 3u);  // one per day
+  const std::string raw_q = "FROM read_log('" + raw_ + "', format => 's3_access')";
+  const std::string pq_q = "FROM '" + out_ + "/**/*.parquet'";
+  const std::string agg =
+      "SELECT count(*)::VARCHAR || ' ' || sum(bytes_sent)::VARCHAR || ' ' || "
+      "count(DISTINCT request_id)::VARCHAR || ' ' || min(request_time)::VARCHAR || ' ' || "
+      "max(request_time)::VARCHAR || ' ' || count(source_region)::VARCHAR ";
+  EXPECT_EQ(One(agg + raw_q), One(agg + pq_q));
+  EXPECT_EQ(One("SELECT count(*) " + pq_q), std::to_string(lines_));
+  // Day folders hold that day's rows only.
+  EXPECT_EQ(One("SELECT count(*) " + pq_q + " WHERE strftime(request_time, '%Y-%m-%d') <> day"), "0");
+  EXPECT_TRUE(fs::exists(out_ + "/day=2024-03-01"));
+  EXPECT_TRUE(fs::exists(out_ + "/day=2024-03-03"));
+}
+
+TEST_F(ConvertTest, FilesCarryFieldIdsZstdAndMetadata) {
+  ASSERT_TRUE(Convert(Options()).ok());
+  const std::string f = ParquetFiles().at(0);
+  EXPECT_EQ(One("SELECT field_id::VARCHAR FROM parquet_schema('" + f + "') WHERE name = 'bucket_owner'"), "1");
+  EXPECT_EQ(One("SELECT field_id::VARCHAR FROM parquet_schema('" + f + "') WHERE name = 'key_raw'"), "29");
+  EXPECT_EQ(One("SELECT DISTINCT compression FROM parquet_metadata('" + f + "')"), "ZSTD");
+  EXPECT_EQ(One("SELECT decode(value) FROM parquet_kv_metadata('" + f + "') WHERE decode(key) = 'silt.format'"),
+            "s3_access");
+}
+
+TEST_F(ConvertTest, RerunReplacesInsteadOfDuplicating) {
+  auto first = Convert(Options());
+  ASSERT_TRUE(first.ok());
+  auto files1 = ParquetFiles();
+  auto second = Convert(Options());
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->run_id, first->run_id);
+  EXPECT_EQ(second->replaced_files, files1.size());
+  auto files2 = ParquetFiles();
+  EXPECT_EQ(files2.size(), files1.size());
+  EXPECT_NE(files2, files1);  // new generation's names
+  EXPECT_EQ(One("SELECT count(*) FROM '" + out_ + "/**/*.parquet'"), std::to_string(lines_));
+  // No staging leftovers.
+  EXPECT_FALSE(fs::exists(out_ + "/_silt/staging/" + first->run_id + "-2-" + std::to_string(getpid())));
+}
+
+TEST_F(ConvertTest, RejectsFileListsBadLinesAndNothingIsLost) {
+  std::ofstream(raw_ + "/zz-broken.log")
+      << "not a log line\n"
+      << "o b [01/Mar/2024:00:00:00 +0000] 1.1.1.1 - R OP k \"GET / HTTP/1.1\" 200 - 1 1 1 1 \"-\" \"-\"\n"
+      << "o b [01/Mar/2024:00:00:00 +0000] 1.1.1.1 - R OP k \"GET / HTTP/1.1\" 200 - x 1 1 1 \"-\" \"-\"\n";
+  auto s = Convert(Options());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->rejects, 2u);
+  EXPECT_EQ(s->rows, lines_ + 1);
+  ASSERT_FALSE(s->rejects_file.empty());
+  std::ifstream in(s->rejects_file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  EXPECT_NE(text.find("zz-broken.log\",\"line\":1,\"byte_offset\":0"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"line\":3"), std::string::npos);
+  EXPECT_NE(text.find("bytes_sent"), std::string::npos);
+  EXPECT_NE(text.find("\"raw_line\":\"not a log line\""), std::string::npos);
+  // The manifest names every input version and output file.
+  std::ifstream mf(s->manifest);
+  std::stringstream ms;
+  ms << mf.rdbuf();
+  EXPECT_NE(ms.str().find("zz-broken.log"), std::string::npos);
+  EXPECT_NE(ms.str().find("\"rejects\": 2"), std::string::npos);
+}
+
+TEST_F(ConvertTest, PartitionByHourAndNone) {
+  auto o = Options();
+  o.partition = Partitioning::kHour;
+  ASSERT_TRUE(Convert(o).ok());
+  EXPECT_TRUE(fs::exists(out_ + "/day=2024-03-01/hour=00"));
+  EXPECT_EQ(One("SELECT count(*) FROM '" + out_ + "/**/*.parquet'"), std::to_string(lines_));
+  auto o2 = Options();
+  o2.output = dir_ + "/flat";
+  o2.partition = Partitioning::kNone;
+  auto s = Convert(o2);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(One("SELECT count(*) FROM '" + o2.output + "/*.parquet'"), std::to_string(lines_));
+}
+
+TEST_F(ConvertTest, BadOptionsAreClearErrors) {
+  auto o = Options();
+  o.format = "nope";
+  EXPECT_EQ(Convert(o).status().code(), StatusCode::kInvalidArgument);
+  o = Options();
+  o.compression = "brotli";
+  EXPECT_EQ(Convert(o).status().code(), StatusCode::kInvalidArgument);
+  o = Options();
+  o.inputs = {dir_ + "/missing"};
+  EXPECT_EQ(Convert(o).status().code(), StatusCode::kNotFound);
+  o = Options();
+  o.output = raw_ + "/inside";
+  o.inputs = {dir_};
+  EXPECT_EQ(Convert(o).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace silt::table
