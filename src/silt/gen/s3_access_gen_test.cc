@@ -266,7 +266,7 @@ TEST(S3AccessGenTest, ObjectNameTimeIsShortlyAfterLastRequest) {
     ASSERT_EQ(t.substr(5, 2), "02") << name;
     const int64_t delivered = ParseLogTime(as_log);
     EXPECT_GT(delivered, last) << name;
-    EXPECT_LE(delivered, last + int64_t{15 * 60}) << name;
+    EXPECT_LE(delivered, last + int64_t{900}) << name;
   }
 }
 

@@ -184,7 +184,10 @@ Status CopyFd(int src, int dst, const std::string& src_path, const std::string& 
         errno == EPERM || errno == ETXTBSY) {
       break;
     }
-    return ErrnoStatus("copy", src_path + " to " + dst_path, errno);
+    std::string what = src_path;
+    what += " to ";
+    what += dst_path;
+    return ErrnoStatus("copy", what, errno);
   }
   std::unique_ptr<char[]> buf(new char[1 << 20]);
   for (;;) {
@@ -326,15 +329,23 @@ Result<std::vector<Entry>> ReadEntries(DIR* d, std::string_view name_prefix,
         if (SkipErrno(errno)) continue;
         return ErrnoStatus("list: stat", what + std::string(name), errno);
       }
-      type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG
-                                            : S_ISLNK(st.st_mode) ? DT_LNK
-                                                                  : DT_UNKNOWN;
+      type = S_ISDIR(st.st_mode)   ? DT_DIR
+             : S_ISREG(st.st_mode) ? DT_REG
+             : S_ISLNK(st.st_mode) ? DT_LNK
+                                   : DT_UNKNOWN;
     }
     switch (type) {
-      case DT_DIR: out.push_back({std::string(name) + "/", Kind::kDir}); break;
-      case DT_REG: out.push_back({std::string(name), Kind::kFile}); break;
-      case DT_LNK: out.push_back({std::string(name), Kind::kLink}); break;
-      default: break;  // FIFOs, sockets, devices: not objects
+      case DT_DIR:
+        out.push_back({std::string(name) + "/", Kind::kDir});
+        break;
+      case DT_REG:
+        out.push_back({std::string(name), Kind::kFile});
+        break;
+      case DT_LNK:
+        out.push_back({std::string(name), Kind::kLink});
+        break;
+      default:
+        break;  // FIFOs, sockets, devices: not objects
     }
   }
 }
@@ -373,8 +384,8 @@ class Lister {
     for (size_t begin = 0; begin < dir_key.size();) {
       const size_t end = dir_key.find('/', begin);
       const std::string name = dir_key.substr(begin, end - begin);
-      SILT_ASSIGN_OR_RETURN(dir, OpenSubdir(::dirfd(dir.get()), name.c_str(),
-                                            Display(dir_key.substr(0, end + 1))));
+      SILT_ASSIGN_OR_RETURN(
+          dir, OpenSubdir(::dirfd(dir.get()), name.c_str(), Display(dir_key.substr(0, end + 1))));
       if (dir == nullptr) return std::move(page_);  // missing: an empty page
       begin = end + 1;
     }
@@ -460,7 +471,8 @@ class Lister {
     for (const Entry& e : entries) {
       if (e.kind != Kind::kDir) continue;
       const std::string sub(e.name());
-      SILT_ASSIGN_OR_RETURN(bool any, AnyObject(::dirfd(dir.get()), sub.c_str(), what + e.sort_name));
+      SILT_ASSIGN_OR_RETURN(bool any,
+                            AnyObject(::dirfd(dir.get()), sub.c_str(), what + e.sort_name));
       if (any) return true;
     }
     return false;
@@ -524,9 +536,9 @@ class Lister {
   ListPage page_;
   int count_ = 0;
   bool truncated_ = false;
-  std::string last_;       // the last object key or common prefix added
+  std::string last_;  // the last object key or common prefix added
   bool last_is_prefix_ = false;
-  std::string last_cp_;    // the last common prefix added
+  std::string last_cp_;  // the last common prefix added
 };
 
 }  // namespace
@@ -551,10 +563,11 @@ Status ValidateKey(std::string_view key) {
   return Status::OK();
 }
 
-LocalStore::LocalStore(std::string root) : root_([&] {
-  while (root.size() > 1 && root.back() == '/') root.pop_back();
-  return std::move(root);
-}()) {}
+LocalStore::LocalStore(std::string root)
+    : root_([&] {
+        while (root.size() > 1 && root.back() == '/') root.pop_back();
+        return std::move(root);
+      }()) {}
 
 std::string LocalStore::Describe() const { return "file://" + root_; }
 

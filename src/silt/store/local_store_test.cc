@@ -210,10 +210,11 @@ TEST_F(LocalStoreTest, FailedPutsLeaveNoTemporaryFiles) {
 
 TEST_F(LocalStoreTest, ConcurrentPutsOfOneKeyLeaveOneCompleteVersion) {
   std::vector<std::thread> threads;
+  threads.reserve(8);
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([this, t] {
       for (int i = 0; i < 20; ++i) {
-        EXPECT_TRUE(IsOk(store_->Put("hot/key", std::string(1000 * (t + 1), 'a' + t))));
+        EXPECT_TRUE(IsOk(store_->Put("hot/key", std::string(size_t{1000} * (t + 1), static_cast<char>('a' + t)))));
       }
     });
   }
@@ -222,7 +223,7 @@ TEST_F(LocalStoreTest, ConcurrentPutsOfOneKeyLeaveOneCompleteVersion) {
   ASSERT_TRUE(IsOk(got));
   ASSERT_FALSE(got->empty());
   const int t = (*got)[0] - 'a';
-  EXPECT_EQ(*got, std::string(1000 * (t + 1), 'a' + t));
+  EXPECT_EQ(*got, std::string(size_t{1000} * (t + 1), static_cast<char>('a' + t)));
   EXPECT_EQ(TempFiles(), Strings{});
 }
 
@@ -247,9 +248,7 @@ TEST_F(LocalStoreTest, DeletingADirectoryOfKeysDeletesNothing) {
 TEST_F(LocalStoreTest, SymbolicLinksToDirectoriesAreNotFollowed) {
   const std::string outside = MakeTempDir();
   ASSERT_FALSE(outside.empty());
-  {
-    std::ofstream(outside + "/secret") << "s";
-  }
+  { std::ofstream(outside + "/secret") << "s"; }
   WriteFile("real/file", "f");
   ASSERT_EQ(::symlink(outside.c_str(), Path("link").c_str()), 0);
   ASSERT_EQ(::symlink(Path("real").c_str(), Path("real-link").c_str()), 0);

@@ -141,6 +141,7 @@ Status PutMany(Store& store, const std::vector<std::string>& keys, int threads =
   std::mutex mu;
   Status first;
   std::vector<std::thread> workers;
+  workers.reserve(threads);
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       for (size_t i = t; i < keys.size(); i += threads) {
@@ -339,9 +340,10 @@ TEST_P(StoreConformance, ConcurrentPutIfAbsentHasExactlyOneWinner) {
     std::mutex mu;
     std::vector<std::string> unexpected;
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
-        const std::string content = "writer " + std::to_string(t) + std::string(1000 * t, 'x');
+        const std::string content = "writer " + std::to_string(t) + std::string(size_t{1000} * t, 'x');
         start.arrive_and_wait();
         auto r = store().Put(key, content, IfAbsent());
         if (r.ok()) {
@@ -362,7 +364,7 @@ TEST_P(StoreConformance, ConcurrentPutIfAbsentHasExactlyOneWinner) {
     auto got = store().Get(key);
     STORE_ASSERT_OK(got);
     const int w = winner.load();
-    EXPECT_EQ(*got, "writer " + std::to_string(w) + std::string(1000 * w, 'x'));
+    EXPECT_EQ(*got, "writer " + std::to_string(w) + std::string(size_t{1000} * w, 'x'));
   }
   EXPECT_EQ(ListAllKeys(store(), "").size(), static_cast<size_t>(kRounds));
 }
@@ -430,14 +432,18 @@ TEST_P(StoreConformance, ListIsInByteOrder) {
 }
 
 TEST_P(StoreConformance, ListPrefixIsAStringPrefix) {
-  const std::set<std::string> keys = {"logs/2024-03-01.log", "logs/2024-03-02.log",
-                                      "logs/2024-04-01.log", "logs/2024-1/x.log",
-                                      "logs/2024-0x",        "logsx",
-                                      "logs.txt",            "other/logs/2024-03-01.log"};
+  const std::set<std::string> keys = {"logs/2024-03-01.log",
+                                      "logs/2024-03-02.log",
+                                      "logs/2024-04-01.log",
+                                      "logs/2024-1/x.log",
+                                      "logs/2024-0x",
+                                      "logsx",
+                                      "logs.txt",
+                                      "other/logs/2024-03-01.log"};
   STORE_ASSERT_OK(PutMany(store(), {keys.begin(), keys.end()}));
   for (const std::string prefix :
-       {"logs/2024-0", "logs/2024-03", "logs/2024-1", "logs/2024-1/", "log", "logs", "logs/",
-        "", "o", "logs/2024-03-01.log", "nope", "deep/missing/dir/", "logs/2024-1/x.log/"}) {
+       {"logs/2024-0", "logs/2024-03", "logs/2024-1", "logs/2024-1/", "log", "logs", "logs/", "",
+        "o", "logs/2024-03-01.log", "nope", "deep/missing/dir/", "logs/2024-1/x.log/"}) {
     Listing got;
     ListOptions options;
     options.prefix = prefix;
@@ -452,8 +458,8 @@ TEST_P(StoreConformance, ListPrefixIsAStringPrefix) {
 }
 
 TEST_P(StoreConformance, ListWithDelimiter) {
-  const std::set<std::string> keys = {"a.txt", "dir/x", "dir/y/z", "dir/y/w/v", "dir-2/q",
-                                      "dir0", "e/f/g", "dir.txt"};
+  const std::set<std::string> keys = {"a.txt",   "dir/x", "dir/y/z", "dir/y/w/v",
+                                      "dir-2/q", "dir0",  "e/f/g",   "dir.txt"};
   STORE_ASSERT_OK(PutMany(store(), {keys.begin(), keys.end()}));
   auto list = [&](std::string prefix) {
     ListOptions options;
@@ -669,8 +675,8 @@ TEST_P(StoreConformance, ListAllVisitsEveryObjectAndStopsEarly) {
 TEST_P(StoreConformance, DeleteMany) {
   const std::vector<std::string> keys = {"a", "b/c", "b/d/e", "b/d/f", "keep/me"};
   STORE_ASSERT_OK(PutMany(store(), keys));
-  STORE_ASSERT_OK(store().DeleteMany({"a", "b/c", "missing", "b/d/e", "never/existed/x", "b/d/f",
-                                      "a"}));
+  STORE_ASSERT_OK(
+      store().DeleteMany({"a", "b/c", "missing", "b/d/e", "never/existed/x", "b/d/f", "a"}));
   EXPECT_TRUE(HasCode(store().Head("a"), StatusCode::kNotFound));
   EXPECT_TRUE(HasCode(store().Head("b/d/e"), StatusCode::kNotFound));
   EXPECT_EQ(ListAllKeys(store(), ""), std::vector<std::string>{"keep/me"});
@@ -697,11 +703,11 @@ TEST_P(StoreConformance, ConcurrentPutsAndDeletesUnderOnePrefix) {
   std::mutex mu;
   std::vector<std::string> failures;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kIterations; ++i) {
-        const std::string key =
-            "shared/a/b/k-" + std::to_string(t) + "-" + std::to_string(i % 3);
+        const std::string key = "shared/a/b/k-" + std::to_string(t) + "-" + std::to_string(i % 3);
         Status s = store().Put(key, key).status();
         if (s.ok()) s = store().Head(key).status();
         if (s.ok()) s = store().DeleteMany({key});
@@ -753,9 +759,9 @@ TEST_P(StoreConformance, Copy) {
 
 TEST_P(StoreConformance, InvalidKeysAreRejected) {
   STORE_ASSERT_OK(store().Put("ok", "1"));
-  const std::vector<std::string> bad = {"",      "/a",   "/",     "a//b", "./a", "a/./b", "a/.",
-                                        "../a", "a/../b", "a/..", ".",    "..",  "a/",
-                                        std::string("a\0b", 3)};
+  const std::vector<std::string> bad = {
+      "",     "/a",     "/",    "a//b", "./a", "a/./b", "a/.",
+      "../a", "a/../b", "a/..", ".",    "..",  "a/",    std::string("a\0b", 3)};
   for (const std::string& key : bad) {
     SCOPED_TRACE("key \"" + key + "\"");
     auto put = store().Put(key, "x");
@@ -778,8 +784,16 @@ TEST_P(StoreConformance, InvalidKeysAreRejected) {
 }
 
 TEST_P(StoreConformance, UnusualValidKeysWork) {
-  const std::vector<std::string> keys = {"...", "a..b", ".hidden", "a/.b", "a/..c", "sp ace/x",
-                                         "utf8/\xc3\xbc\xc3\xb1", "a/b-c.d_e~f=g+h", "x.", "-"};
+  const std::vector<std::string> keys = {"...",
+                                         "a..b",
+                                         ".hidden",
+                                         "a/.b",
+                                         "a/..c",
+                                         "sp ace/x",
+                                         "utf8/\xc3\xbc\xc3\xb1",
+                                         "a/b-c.d_e~f=g+h",
+                                         "x.",
+                                         "-"};
   for (const std::string& key : keys) {
     SCOPED_TRACE("key \"" + key + "\"");
     STORE_ASSERT_OK(store().Put(key, "content of " + key));

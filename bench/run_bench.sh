@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Convert benchmark: silt vs DuckDB 1.4.4 (the same libduckdb silt links) on the same inputs, in
+# one run. Prints a Markdown table; docs/BENCHMARKS.md records results and this command.
+#
+#   bash bench/run_bench.sh            # 1 GiB in 128 objects + 20,000 small objects
+#   BENCH_BYTES=256MiB BENCH_SMALL=2000 bash bench/run_bench.sh   # a quicker look
+#
+# Routes, each writing zstd Parquet partitioned by day with 2 threads:
+#   silt      silt convert --format s3_access
+#   csv       DuckDB read_csv(delim ' ', all columns VARCHAR) + casts: the fastest DuckDB route
+#   regex     DuckDB read_csv one column per line + regexp_extract with the Athena RegexSerDe
+#             regex published by AWS for S3 server access logs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SILT=build/release/silt
+DATA=${BENCH_DATA:-bench-data}
+OUT=${BENCH_OUT:-bench-out}
+BYTES=${BENCH_BYTES:-1GiB}
+SMALL=${BENCH_SMALL:-20000}
+SMALL_BYTES=${BENCH_SMALL_BYTES:-200MiB}
+THREADS=2
+command -v /usr/bin/time >/dev/null || { echo "installing GNU time" >&2; apt-get install -y -qq time >/dev/null; }
+
+gen() {  # dir bytes objects
+  if [ ! -f "$1/.done-$2-$3" ]; then
+    rm -rf "$1"
+    "$SILT" gen s3_access --output "$1" --bytes "$2" --objects "$3" --days 3 --prefix "" >/dev/null
+    touch "$1/.done-$2-$3"
+  fi
+}
+gen "$DATA/large" "$BYTES" 0
+gen "$DATA/small" "$SMALL_BYTES" "$SMALL"
+
+# runs "<label>" <command...>; sets SECS and RSS_MB
+measure() {
+  local log; log=$(mktemp)
+  /usr/bin/time -f "%e %M" -o "$log.t" "$@" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+  read -r SECS RSS_KB < "$log.t"
+  RSS_MB=$((RSS_KB / 1024))
+  rm -f "$log" "$log.t"
+}
+
+CSV_COLUMNS="{'bucket_owner':'VARCHAR','bucket':'VARCHAR','t1':'VARCHAR','t2':'VARCHAR','remote_ip':'VARCHAR','requester':'VARCHAR','request_id':'VARCHAR','operation':'VARCHAR','key':'VARCHAR','request_uri':'VARCHAR','http_status':'VARCHAR','error_code':'VARCHAR','bytes_sent':'VARCHAR','object_size':'VARCHAR','total_time':'VARCHAR','turn_around_time':'VARCHAR','referer':'VARCHAR','user_agent':'VARCHAR','version_id':'VARCHAR','host_id':'VARCHAR','signature_version':'VARCHAR','cipher_suite':'VARCHAR','auth_type':'VARCHAR','host_header':'VARCHAR','tls_version':'VARCHAR','access_point_arn':'VARCHAR','acl_required':'VARCHAR'}"
+CASTS="bucket_owner, bucket, strptime(t1 || ' ' || t2, '[%d/%b/%Y:%H:%M:%S %z]') AS request_time,
+  remote_ip, requester, request_id, operation, key, request_uri,
+  TRY_CAST(nullif(http_status, '-') AS INTEGER) AS http_status, error_code,
+  TRY_CAST(nullif(bytes_sent, '-') AS BIGINT) AS bytes_sent,
+  TRY_CAST(nullif(object_size, '-') AS BIGINT) AS object_size,
+  TRY_CAST(nullif(total_time, '-') AS BIGINT) AS total_time_ms,
+  TRY_CAST(nullif(turn_around_time, '-') AS BIGINT) AS turn_around_time_ms,
+  referer, user_agent, version_id, host_id, signature_version, cipher_suite, auth_type,
+  host_header, tls_version, access_point_arn, acl_required"
+# Athena's RegexSerDe input.regex for S3 server access logs (AWS documentation).
+REGEX='([^ ]*) ([^ ]*) \[(.*?)\] ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ("[^"]*"|-) (-|[0-9]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ("[^"]*"|-) ([^ ]*)(?: ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*))?.*$'
+RX_NAMES="['bucket_owner','bucket','t','remote_ip','requester','request_id','operation','key','request_uri','http_status','error_code','bytes_sent','object_size','total_time','turn_around_time','referer','user_agent','version_id','host_id','signature_version','cipher_suite','auth_type','host_header','tls_version','access_point_arn','acl_required']"
+
+run_case() {  # name dir
+  local name=$1 dir=$2 bytes lines
+  bytes=$(find "$dir" -type f ! -name '.*' -printf '%s\n' | awk '{s+=$1} END {print s}')
+  lines=$(find "$dir" -type f ! -name '.*' -print0 | xargs -0 cat | wc -l)
+  rm -rf "$OUT"; mkdir -p "$OUT"
+
+  measure "$SILT" convert --format s3_access --input "$dir" --output "$OUT/silt" --threads $THREADS -q
+  local s_secs=$SECS s_rss=$RSS_MB
+  local s_rows; s_rows=$("$SILT" sql --format csv "SELECT count(*) FROM '$OUT/silt/**/*.parquet'" | tail -1)
+  local s_size; s_size=$(find "$OUT/silt" -name '*.parquet' -printf '%s\n' | awk '{s+=$1} END {print s}')
+
+  measure "$SILT" sql --threads $THREADS "SET preserve_insertion_order=false;
+    COPY (SELECT *, strftime(request_time, '%Y-%m-%d') AS day FROM (SELECT $CASTS FROM read_csv('$dir/*',
+      delim=' ', quote='\"', escape='\"', header=false, columns=$CSV_COLUMNS, ignore_errors=true,
+      auto_detect=false, parallel=true)))
+    TO '$OUT/csv' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day))"
+  local c_secs=$SECS c_rss=$RSS_MB
+  local c_rows; c_rows=$("$SILT" sql --format csv "SELECT count(*) FROM '$OUT/csv/**/*.parquet'" | tail -1)
+  local c_bad; c_bad=$("$SILT" sql --format csv "SELECT count(*) FROM '$OUT/csv/**/*.parquet' WHERE request_time IS NULL OR http_status IS NULL" | tail -1)
+  local c_size; c_size=$(find "$OUT/csv" -name '*.parquet' -printf '%s\n' | awk '{s+=$1} END {print s}')
+
+  measure "$SILT" sql --threads $THREADS "SET preserve_insertion_order=false;
+    COPY (SELECT r.*, strftime(strptime(r.t, '%d/%b/%Y:%H:%M:%S %z'), '%Y-%m-%d') AS day FROM (
+      SELECT regexp_extract(line, '$REGEX', $RX_NAMES) AS r FROM read_csv('$dir/*', delim=E'\\x01',
+        quote='', escape='', header=false, columns={'line':'VARCHAR'}, auto_detect=false))
+      WHERE r.bucket <> '')
+    TO '$OUT/regex' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day))"
+  local r_secs=$SECS r_rss=$RSS_MB
+  local r_rows; r_rows=$("$SILT" sql --format csv "SELECT count(*) FROM '$OUT/regex/**/*.parquet'" | tail -1)
+
+  local mb; mb=$(awk "BEGIN {print $bytes / 1e6}")
+  printf '| %s | silt convert | %.2f | %.0f | %d | %s | %s | %d |\n' "$name" "$s_secs" "$(awk "BEGIN {print $mb / $s_secs}")" "$s_rss" "$s_rows" "$((lines - s_rows))" "$s_size"
+  printf '| %s | DuckDB read_csv + casts | %.2f | %.0f | %d | %s | %s (+%s mis-parsed) | %d |\n' "$name" "$c_secs" "$(awk "BEGIN {print $mb / $c_secs}")" "$c_rss" "$c_rows" "$((lines - c_rows))" "$c_bad" "$c_size"
+  printf '| %s | DuckDB regexp_extract (Athena regex) | %.2f | %.0f | %d | %s | %s | - |\n' "$name" "$r_secs" "$(awk "BEGIN {print $mb / $r_secs}")" "$r_rss" "$r_rows" "$((lines - r_rows))"
+  echo "|  | speed-up vs csv / regex: $(awk "BEGIN {printf \"%.2fx / %.2fx\", $c_secs / $s_secs, $r_secs / $s_secs}"); output size vs csv: $(awk "BEGIN {printf \"%+.1f%%\", 100 * ($s_size - $c_size) / $c_size}") | | | | | | |"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(${SILT} --version); DuckDB $("$SILT" sql --format csv 'SELECT version()' | tail -1)"
+echo
+echo "| input | route | seconds | MB/s | peak RSS MB | rows | lines lost | Parquet bytes |"
+echo "|---|---|---|---|---|---|---|---|"
+run_case "$(ls "$DATA/large" | wc -l) objects, $BYTES" "$DATA/large"
+run_case "$SMALL objects, $SMALL_BYTES" "$DATA/small"
+echo
+echo "Parse only (one core, build/release/bench_formats):"
+build/release/bench_formats --benchmark_min_time=1 2>/dev/null | grep BM_
