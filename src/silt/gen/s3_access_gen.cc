@@ -519,7 +519,7 @@ std::string MakeRawKey(Rng& rng, BucketKind kind, uint64_t* size) {
         const uint32_t day = 1 + rng.Below(28);
         return fmt::format("db/postgres/prod/2024-{:02}-{:02}T02:00:00Z.dump", month, day);
       }
-      if (r < 95) {
+      if (r < 99) {
         *size = rng.LogUniform(30, 37);
         const uint32_t vm = rng.Below(40);
         return fmt::format("vm/images/vm-{:02}/disk-{}.img", vm, rng.Below(4));

@@ -184,10 +184,8 @@ Status CopyFd(int src, int dst, const std::string& src_path, const std::string& 
         errno == EPERM || errno == ETXTBSY) {
       break;
     }
-    std::string what = src_path;
-    what += " to ";
-    what += dst_path;
-    return ErrnoStatus("copy", what, errno);
+    const int err = errno;
+    return ErrnoStatus("copy", src_path + " to " + dst_path, err);  // NOLINT(performance-*)
   }
   std::unique_ptr<char[]> buf(new char[1 << 20]);
   for (;;) {
@@ -267,10 +265,13 @@ Result<ObjectVersion> PublishNew(const std::string& root, std::string_view key,
     guard.UnlinkNow();
   }
 
-  // Make the new directory entry durable.
+  // Make the new directory entry durable. ENOENT: a concurrent DeleteMany already removed the
+  // new object and its directory; the Put happened before that delete and stays successful.
   Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir_fd.valid()) return ErrnoStatus("put: open directory", dir, errno);
-  if (::fsync(dir_fd.get()) != 0) return ErrnoStatus("put: fsync directory", dir, errno);
+  if (!dir_fd.valid() && errno != ENOENT) return ErrnoStatus("put: open directory", dir, errno);
+  if (dir_fd.valid() && ::fsync(dir_fd.get()) != 0) {
+    return ErrnoStatus("put: fsync directory", dir, errno);
+  }
   return VersionFromStat(std::string(key), st);
 }
 
@@ -326,8 +327,9 @@ Result<std::vector<Entry>> ReadEntries(DIR* d, std::string_view name_prefix,
     if (type == DT_UNKNOWN) {
       struct stat st;
       if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        if (SkipErrno(errno)) continue;
-        return ErrnoStatus("list: stat", what + std::string(name), errno);
+        const int err = errno;
+        if (SkipErrno(err)) continue;
+        return ErrnoStatus("list: stat", what + std::string(name), err);
       }
       type = S_ISDIR(st.st_mode)   ? DT_DIR
              : S_ISREG(st.st_mode) ? DT_REG
@@ -389,8 +391,7 @@ class Lister {
       if (dir == nullptr) return std::move(page_);  // missing: an empty page
       begin = end + 1;
     }
-    SILT_ASSIGN_OR_RETURN(bool done, Walk(dir.get(), dir_key, name_prefix));
-    (void)done;
+    SILT_RETURN_IF_ERROR(Walk(dir.get(), dir_key, name_prefix).status());
     if (truncated_) {
       page_.next_continuation = (last_is_prefix_ ? "p" : "k") + last_;
     }
@@ -515,8 +516,9 @@ class Lister {
       }
       struct stat st;
       if (::fstatat(fd, name.c_str(), &st, 0) != 0) {
-        if (SkipErrno(errno)) continue;
-        return ErrnoStatus("list: stat", Display(path), errno);
+        const int err = errno;
+        if (SkipErrno(err)) continue;
+        return ErrnoStatus("list: stat", Display(path), err);
       }
       if (!S_ISREG(st.st_mode)) continue;  // e.g. a link to a directory
       if (!cp.empty()) {
