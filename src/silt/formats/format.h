@@ -27,6 +27,10 @@ class LineParser {
   // Called before the first line of each object (formats with per-object headers reset here).
   virtual void BeginObject() {}
 
+  // Lines that must precede a line of this object for it to parse on its own elsewhere (e.g.
+  // a '#Fields' header); empty for formats whose lines stand alone.
+  virtual std::string_view Preamble() const { return {}; }
+
   // Decodes `line` (no trailing '\n'; a trailing '\r' is the parser's to strip) into row `row`
   // of `batch`, setting every wanted column (value or NULL). Returns kRow on success; kReject
   // with `*reason` set (a short sentence naming the field and the problem) when the line
@@ -71,6 +75,23 @@ class RejectSink {
   virtual void OnReject(const Reject& reject) = 0;
 };
 
+// Receives rows that a LineScanner's time window keeps out: the raw line, to be read again
+// later (silt convert routes rows to their day's partition this way).
+class RowSpill {
+ public:
+  virtual ~RowSpill() = default;
+  // Called from scanning threads concurrently: implementations synchronise.
+  virtual void OnSpill(int64_t time_us, std::string_view preamble, std::string_view line) = 0;
+};
+
+// Keep only rows whose time column lies in [lo, hi); hand the others to `spill`.
+struct TimeWindow {
+  int time_column = -1;
+  int64_t lo = 0;
+  int64_t hi = 0;
+  RowSpill* spill = nullptr;
+};
+
 // Drives a LineParser over a buffer of complete lines, filling a RowBatch. The buffer must be
 // followed by at least kPadding readable bytes (parsers may load past a line's end).
 class LineScanner {
@@ -81,9 +102,14 @@ class LineScanner {
     uint64_t rows = 0;
     uint64_t rejects = 0;
     uint64_t skipped = 0;  // blank lines and lines the format defines as non-data
+    uint64_t spilled = 0;  // rows outside the time window, handed to the spill
   };
 
   explicit LineScanner(LineParser* parser) : parser_(parser) {}
+
+  // Restricts the rows kept to a time window (nullptr: keep all). The parser must decode the
+  // window's time column.
+  void set_window(const TimeWindow* window) { window_ = window; }
 
   // Starts a region of an object whose first line has number `first_line` and starts at byte
   // `first_offset`. (A region in the middle of an object may not know its line number; the
@@ -104,6 +130,7 @@ class LineScanner {
 
  private:
   LineParser* parser_;
+  const TimeWindow* window_ = nullptr;
   uint64_t line_ = 1;
   uint64_t offset_ = 0;
   std::string reason_;

@@ -132,6 +132,12 @@ ScanPlan::ScanPlan(const formats::Format* format, std::vector<InputObject> objec
   });
 }
 
+ScanPlan::ScanPlan(const formats::Format* format, std::vector<InputObject> objects,
+                   std::vector<ScanUnit> units)
+    : format_(format), objects_(std::move(objects)), units_(std::move(units)) {
+  for (const auto& u : units_) total_bytes_ += u.end - u.begin;
+}
+
 const ScanUnit* ScanPlan::ClaimUnit(std::atomic<size_t>& cursor) const {
   size_t i = cursor.fetch_add(1, std::memory_order_relaxed);
   return i < units_.size() ? &units_[i] : nullptr;
@@ -333,6 +339,62 @@ Result<bool> UnitReader::Next(const char** begin, const char** end) {
     if (!done_ && data_begin_ == data_end_ && eof_) done_ = true;
     return true;
   }
+}
+
+Result<std::optional<int64_t>> PeekFirstTime(const ScanPlan& plan, const ScanUnit& unit) {
+  const formats::Format* format = plan.format();
+  const int tcol = formats::FindColumn(format->schema(), format->time_column());
+  if (tcol < 0) return std::optional<int64_t>();
+  const InputObject& obj = plan.objects()[unit.object];
+  constexpr size_t kPeek = 64 * 1024;
+  std::string head(kPeek, '\0');
+  SILT_ASSIGN_OR_RETURN(size_t n, obj.store->ReadRange(obj.version.key, unit.begin, kPeek, head.data()));
+  head.resize(n);
+  std::string_view text = head;
+  std::string plain;
+  Compression c = DetectCompression(text);
+  if (unit.begin == 0 && c != Compression::kNone) {
+    auto d = MakeDecompressor(c);
+    plain.resize(4 * kPeek);
+    std::string_view in = text;
+    size_t got = 0;
+    while (got < plain.size() && !in.empty()) {
+      auto r = d->Decompress(in, plain.data() + got, plain.size() - got);
+      if (!r.ok() || *r == 0) break;
+      got += *r;
+    }
+    plain.resize(got);
+    text = plain;
+  }
+  if (unit.begin != 0) {
+    // The unit's first line starts after the first '\n' at or after `begin` - 1; peeking from
+    // `begin` may land at a line start, which then counts as a partial line: a later line's
+    // time serves as well.
+    size_t nl = text.find('\n');
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+  }
+  // Only whole lines.
+  size_t last = text.rfind('\n');
+  if (last == std::string_view::npos) return std::optional<int64_t>();
+  text = text.substr(0, last + 1);
+  std::vector<bool> wanted(format->schema().size(), false);
+  wanted[static_cast<size_t>(tcol)] = true;
+  auto parser = format->MakeParser(wanted);
+  parser->BeginObject();
+  formats::RowBatch batch(format->schema());
+  std::string reason;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (line.empty()) continue;
+    if (parser->Parse(line, batch, 0, &reason) == formats::LineResult::kRow &&
+        !batch.nulls(tcol)[0]) {
+      return std::optional<int64_t>(batch.ints(tcol)[0]);
+    }
+  }
+  return std::optional<int64_t>();
 }
 
 Result<uint64_t> CountLinesBefore(const InputObject& object, uint64_t offset) {

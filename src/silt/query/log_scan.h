@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,7 @@ struct ScanCounters {
   std::atomic<uint64_t> rows{0};
   std::atomic<uint64_t> rejects{0};
   std::atomic<uint64_t> skipped{0};
+  std::atomic<uint64_t> spilled{0};   // rows outside the plan's time window
   std::atomic<uint64_t> units_done{0};
 };
 
@@ -54,6 +56,10 @@ class ScanPlan {
   // Objects larger than `split_bytes` (uncompressed ones) are cut into several units.
   ScanPlan(const formats::Format* format, std::vector<InputObject> objects,
            uint64_t split_bytes = 32ull << 20);
+
+  // A plan over `objects` that scans only `units` (which index into `objects`).
+  ScanPlan(const formats::Format* format, std::vector<InputObject> objects,
+           std::vector<ScanUnit> units);
 
   const formats::Format* format() const { return format_; }
   const std::vector<InputObject>& objects() const { return objects_; }
@@ -68,6 +74,10 @@ class ScanPlan {
   void set_reject_sink(formats::RejectSink* sink) { rejects_ = sink; }
   formats::RejectSink* reject_sink() const { return rejects_; }
 
+  // Keep only rows whose time lies in the window; spill the others. Set before scanning.
+  void set_window(const formats::TimeWindow& window) { window_ = window; has_window_ = true; }
+  const formats::TimeWindow* window() const { return has_window_ ? &window_ : nullptr; }
+
   ScanCounters& counters() { return counters_; }
 
   // The first error any thread met (scans stop at I/O errors, not at bad lines).
@@ -80,6 +90,8 @@ class ScanPlan {
   std::vector<ScanUnit> units_;
   uint64_t total_bytes_ = 0;
   formats::RejectSink* rejects_ = nullptr;
+  formats::TimeWindow window_;
+  bool has_window_ = false;
   ScanCounters counters_;
   mutable std::mutex mu_;
   Status error_;
@@ -129,6 +141,10 @@ class UnitReader {
   std::vector<char> in_;      // compressed input block
   std::string_view in_view_;
 };
+
+// The event time (format's time column) of the first line of `unit` that parses, reading only
+// the unit's first 64 KiB (after decompression); nullopt when none of those lines parses.
+Result<std::optional<int64_t>> PeekFirstTime(const ScanPlan& plan, const ScanUnit& unit);
 
 // Counts '\n' bytes in [0, offset) of an uncompressed object (to number lines of a unit that
 // starts mid-object, only when one of its lines is reported).

@@ -216,8 +216,11 @@ void ReadLogLocalInit(duckdb_init_info info) {
       if (c < wanted.size()) wanted[c] = true;
     }
   }
+  const formats::TimeWindow* window = bd->plan->window();
+  if (window != nullptr) wanted[static_cast<size_t>(window->time_column)] = true;
   ls->parser = format->MakeParser(wanted);
   ls->scanner = std::make_unique<formats::LineScanner>(ls->parser.get());
+  ls->scanner->set_window(window);
   ls->batch = std::make_unique<formats::RowBatch>(format->schema());
   duckdb_init_set_init_data(info, ls, DeleteLocal);
 }
@@ -337,6 +340,7 @@ bool FillBatch(ScanPlan* plan, GlobalState* gs, LocalState* ls, bool keep_reject
   plan->counters().rows.fetch_add(counters.rows, std::memory_order_relaxed);
   plan->counters().rejects.fetch_add(counters.rejects, std::memory_order_relaxed);
   plan->counters().skipped.fetch_add(counters.skipped, std::memory_order_relaxed);
+  plan->counters().spilled.fetch_add(counters.spilled, std::memory_order_relaxed);
   return more || ls->batch->size() > 0;
 }
 

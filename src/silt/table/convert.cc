@@ -8,7 +8,9 @@
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -86,6 +88,90 @@ class JsonlRejects final : public formats::RejectSink {
   std::mutex mu_;
   FILE* f_ = nullptr;
   bool ok_ = true;
+};
+
+// Raw lines of rows that belong to another partition than the one being written, one file
+// per partition, read again when that partition is written. Memory stays bounded: lines go
+// straight to disk.
+class PartitionSpill final : public formats::RowSpill {
+ public:
+  PartitionSpill(fs::path dir, std::function<int64_t(int64_t)> bucket_of)
+      : dir_(std::move(dir)), bucket_of_(std::move(bucket_of)) {}
+  ~PartitionSpill() override {
+    for (auto& [b, f] : open_) std::fclose(f.file);
+  }
+
+  void OnSpill(int64_t time_us, std::string_view preamble, std::string_view line) override {
+    const int64_t bucket = bucket_of_(time_us);
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = open_.find(bucket);
+    if (it == open_.end()) {
+      std::error_code ec;
+      fs::create_directories(dir_, ec);
+      std::string name = fmt::format("spill-{}.log", seq_++);
+      FILE* f = std::fopen((dir_ / name).c_str(), "w");
+      if (f == nullptr) {
+        ok_ = false;
+        return;
+      }
+      it = open_.emplace(bucket, File{f, name, {}}).first;
+    }
+    File& f = it->second;
+    bool w = true;
+    if (!preamble.empty() && preamble != f.preamble) {
+      f.preamble = std::string(preamble);
+      w = std::fwrite(preamble.data(), 1, preamble.size(), f.file) == preamble.size() &&
+          std::fputc('\n', f.file) != EOF;
+    }
+    w = w && std::fwrite(line.data(), 1, line.size(), f.file) == line.size() &&
+        std::fputc('\n', f.file) != EOF;
+    if (!w) ok_ = false;
+  }
+
+  // Closes the spill file of `bucket` and returns it as an input object (nullopt if none).
+  Result<std::optional<query::InputObject>> Take(int64_t bucket) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = open_.find(bucket);
+    if (it == open_.end()) return std::optional<query::InputObject>();
+    File f = it->second;
+    open_.erase(it);
+    if (std::fclose(f.file) != 0 || !ok_) {
+      return Status::IoError(fmt::format("writing spill file {} failed", (dir_ / f.name).string()));
+    }
+    if (store_ == nullptr) {
+      SILT_ASSIGN_OR_RETURN(Uri uri, ParseUri(dir_.string()));
+      SILT_ASSIGN_OR_RETURN(auto st, store::OpenStore(uri));
+      store_ = std::move(st);
+    }
+    SILT_ASSIGN_OR_RETURN(store::ObjectVersion v, store_->Head(f.name));
+    return std::optional<query::InputObject>(query::InputObject{store_, v, (dir_ / f.name).string()});
+  }
+
+  std::vector<int64_t> Pending() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<int64_t> out;
+    for (const auto& [b, f] : open_) out.push_back(b);
+    return out;
+  }
+
+  Status status() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return ok_ ? Status::OK() : Status::IoError("writing spill files under " + dir_.string() + " failed");
+  }
+
+ private:
+  struct File {
+    FILE* file;
+    std::string name;
+    std::string preamble;
+  };
+  fs::path dir_;
+  std::function<int64_t(int64_t)> bucket_of_;
+  std::mutex mu_;
+  std::map<int64_t, File> open_;
+  int seq_ = 0;
+  bool ok_ = true;
+  std::shared_ptr<store::Store> store_;
 };
 
 std::string CodecOptions(const ConvertOptions& o) {
@@ -198,11 +284,10 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     }
   } cleanup{staging};
 
-  auto plan = std::make_shared<query::ScanPlan>(format, std::move(inputs));
+  const auto all = std::make_shared<query::ScanPlan>(format, std::move(inputs));
   JsonlRejects rejects((staging / "rejects.jsonl").string());
-  plan->set_reject_sink(&rejects);
-  summary.objects = plan->objects().size();
-  summary.input_bytes = plan->total_bytes();
+  summary.objects = all->objects().size();
+  summary.input_bytes = all->total_bytes();
 
   query::DatabaseOptions dbo;
   dbo.threads = options.threads;
@@ -216,78 +301,164 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     if (i) field_ids += ", ";
     field_ids += fmt::format("{}: {}", query::SqlIdent(schema[i].name), i + 1);
   }
-  std::string select = "SELECT *";
-  std::string partition_by;
-  const std::string tcol = query::SqlIdent(format->time_column());
-  if (options.partition == Partitioning::kDay) {
-    select += fmt::format(", strftime({}, '%Y-%m-%d') AS day", tcol);
-    partition_by = ", PARTITION_BY (day)";
-  } else if (options.partition == Partitioning::kHour) {
-    select += fmt::format(", strftime({0}, '%Y-%m-%d') AS day, strftime({0}, '%H') AS hour", tcol);
-    partition_by = ", PARTITION_BY (day, hour)";
-  }
-  const uint64_t plan_id = query::RegisterPlan(plan);
-  struct Unregister {
-    uint64_t id;
-    ~Unregister() { query::UnregisterPlan(id); }
-  } unregister{plan_id};
-  const std::string sql = fmt::format(
-      "COPY ({} FROM read_log(NULL, plan => {})) TO {} (FORMAT parquet, {}, ROW_GROUP_SIZE {}"
-      "{}, FILE_EXTENSION 'tmp', FILENAME_PATTERN 'part-{{uuid}}', "
-      "FIELD_IDS {{{}}}, KV_METADATA {{'silt.format': {}, 'silt.run': {}}})",
-      select, plan_id, SqlQuote((staging / "data").string()), codec, options.row_group_size,
-      // DuckDB cannot split partitioned output by size; partitions are split by day/hour.
-      partition_by.empty() ? fmt::format(", FILE_SIZE_BYTES {}", options.target_file_bytes)
-                           : partition_by,
-      field_ids, SqlQuote(format->name()),
-      SqlQuote(summary.run_id));
 
-  // Progress reporter.
+  // Progress over all the copies of this run.
   std::mutex mu;
   std::condition_variable cv;
   bool done = false;
+  uint64_t base_bytes = 0, base_rows = 0, base_rejects = 0;
+  std::shared_ptr<query::ScanPlan> current;
   std::thread reporter;
   if (progress) {
     reporter = std::thread([&] {
       std::unique_lock<std::mutex> lock(mu);
       while (!cv.wait_for(lock, std::chrono::milliseconds(500), [&] { return done; })) {
         ConvertProgress p;
-        p.bytes_done = plan->counters().bytes.load();
-        p.bytes_total = plan->total_bytes();
-        p.rows = plan->counters().rows.load();
-        p.rejects = plan->counters().rejects.load();
+        p.bytes_total = summary.input_bytes;
+        p.bytes_done = base_bytes + (current ? current->counters().bytes.load() : 0);
+        p.rows = base_rows + (current ? current->counters().rows.load() : 0);
+        p.rejects = base_rejects + (current ? current->counters().rejects.load() : 0);
         p.seconds = elapsed();
         progress(p);
       }
     });
   }
-  Status copy = db->Exec(sql);
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    done = true;
+  struct StopReporter {
+    std::mutex& mu;
+    std::condition_variable& cv;
+    bool& done;
+    std::thread& t;
+    ~StopReporter() {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        done = true;
+      }
+      cv.notify_all();
+      if (t.joinable()) t.join();
+    }
+  } stop_reporter{mu, cv, done, reporter};
+
+  // One COPY per partition: DuckDB's own PARTITION_BY buffers every partition in memory
+  // before writing; routing rows ourselves keeps memory bounded and both cores busy.
+  std::vector<std::pair<fs::path, std::string>> copies;  // staging dir -> partition folder
+  bool spill_bytes_count = false;
+  auto run_copy = [&](std::shared_ptr<query::ScanPlan> plan, const std::string& part_dir) -> Status {
+    plan->set_reject_sink(&rejects);
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      current = plan;
+    }
+    const uint64_t plan_id = query::RegisterPlan(plan);
+    fs::path dir = staging / "copies" / std::to_string(copies.size());
+    copies.emplace_back(dir, part_dir);
+    std::error_code mk;
+    fs::create_directories(dir.parent_path(), mk);
+    const std::string sql = fmt::format(
+        "COPY (SELECT * FROM read_log(NULL, plan => {})) TO {} (FORMAT parquet, {}, "
+        "ROW_GROUP_SIZE {}, FILE_SIZE_BYTES {}, FILE_EXTENSION 'tmp', "
+        "FILENAME_PATTERN 'part-{{uuid}}', FIELD_IDS {{{}}}, "
+        "KV_METADATA {{'silt.format': {}, 'silt.run': {}}})",
+        plan_id, SqlQuote(dir.string()), codec, options.row_group_size,
+        options.target_file_bytes, field_ids, SqlQuote(format->name()),
+        SqlQuote(summary.run_id));
+    Status st = db->Exec(sql);
+    query::UnregisterPlan(plan_id);
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      current.reset();
+      if (!spill_bytes_count) base_bytes += plan->counters().bytes.load();
+      base_rows += plan->counters().rows.load();
+      base_rejects += plan->counters().rejects.load();
+    }
+    summary.skipped_lines += plan->counters().skipped.load();
+    if (!plan->error().ok()) return plan->error();
+    return st.WithContext("writing Parquet");
+  };
+
+  if (options.partition == Partitioning::kNone) {
+    SILT_RETURN_IF_ERROR(run_copy(all, ""));
+  } else {
+    const int tcol = formats::FindColumn(schema, format->time_column());
+    const int64_t width = options.partition == Partitioning::kDay ? kMicrosPerDay
+                                                                  : 3600 * kMicrosPerSecond;
+    auto bucket_of = [width](int64_t t) {
+      return t == INT64_MIN ? INT64_MIN : t / width - (t % width != 0 && t < 0);
+    };
+    auto folder_of = [&](int64_t bucket) {
+      if (bucket == INT64_MIN) return std::string("day=__HIVE_DEFAULT_PARTITION__");
+      const int64_t t = bucket * width;
+      std::string day = FormatDate(t / kMicrosPerDay - (t % kMicrosPerDay != 0 && t < 0));
+      if (options.partition == Partitioning::kDay) return "day=" + day;
+      return fmt::format("day={}/hour={:02d}", day, ((t % kMicrosPerDay + kMicrosPerDay) % kMicrosPerDay) / (3600 * kMicrosPerSecond));
+    };
+    // Assign each unit to the partition of its first line; lines of other partitions are
+    // spilled and read again with their own partition.
+    std::map<int64_t, std::vector<query::ScanUnit>> groups;
+    std::vector<query::ScanUnit> unknown;
+    for (const auto& unit : all->units()) {
+      SILT_ASSIGN_OR_RETURN(std::optional<int64_t> t, query::PeekFirstTime(*all, unit));
+      if (t.has_value()) {
+        groups[bucket_of(*t)].push_back(unit);
+      } else {
+        unknown.push_back(unit);
+      }
+    }
+    if (!unknown.empty()) {
+      auto& g = groups.empty() ? groups[0] : groups.begin()->second;
+      g.insert(g.end(), unknown.begin(), unknown.end());
+    }
+    PartitionSpill spill(staging / "spill", bucket_of);
+    auto window_for = [&](int64_t bucket) {
+      formats::TimeWindow w;
+      w.time_column = tcol;
+      w.lo = bucket == INT64_MIN ? INT64_MIN : bucket * width;
+      w.hi = bucket == INT64_MIN ? INT64_MIN + 1 : bucket * width + width;
+      w.spill = &spill;
+      return w;
+    };
+    for (auto& [bucket, units] : groups) {
+      std::vector<query::InputObject> objects = all->objects();
+      std::vector<query::ScanUnit> plan_units = units;
+      SILT_ASSIGN_OR_RETURN(std::optional<query::InputObject> spilled, spill.Take(bucket));
+      if (spilled.has_value()) {
+        plan_units.push_back({objects.size(), 0, spilled->version.size});
+        objects.push_back(std::move(*spilled));
+      }
+      auto plan = std::make_shared<query::ScanPlan>(format, std::move(objects), std::move(plan_units));
+      plan->set_window(window_for(bucket));
+      SILT_RETURN_IF_ERROR(run_copy(plan, folder_of(bucket)));
+    }
+    // Rows spilled into partitions whose turn had passed.
+    spill_bytes_count = true;
+    for (int64_t bucket : spill.Pending()) {
+      SILT_ASSIGN_OR_RETURN(std::optional<query::InputObject> spilled, spill.Take(bucket));
+      if (!spilled.has_value()) continue;
+      std::vector<query::InputObject> objects{std::move(*spilled)};
+      std::vector<query::ScanUnit> units{{0, 0, objects[0].version.size}};
+      auto plan = std::make_shared<query::ScanPlan>(format, std::move(objects), std::move(units));
+      plan->set_window(window_for(bucket));
+      SILT_RETURN_IF_ERROR(run_copy(plan, folder_of(bucket)));
+    }
+    SILT_RETURN_IF_ERROR(spill.status());
   }
-  cv.notify_all();
-  if (reporter.joinable()) reporter.join();
-  if (!plan->error().ok()) return plan->error();
-  SILT_RETURN_IF_ERROR(copy.WithContext("writing Parquet"));
   SILT_RETURN_IF_ERROR(rejects.Close());
   db.reset();
-
-  summary.rows = plan->counters().rows.load();
-  summary.rejects = plan->counters().rejects.load();
-  summary.skipped_lines = plan->counters().skipped.load();
+  summary.rows = base_rows;
+  summary.rejects = base_rejects;
 
   // Publish: move the staged files to their final names, then store the manifest, then remove
   // what the previous run of this conversion had written.
-  std::vector<std::pair<fs::path, std::string>> staged;
-  for (auto it = fs::recursive_directory_iterator(staging / "data", ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file() && it->path().extension() == ".tmp") {
-      fs::path rel = fs::relative(it->path().parent_path(), staging / "data");
-      staged.emplace_back(it->path(), rel == "." ? std::string() : rel.string());
+  std::vector<std::pair<fs::path, std::string>> staged;  // file -> partition folder
+  for (const auto& [dir, part] : copies) {
+    for (auto it = fs::recursive_directory_iterator(dir, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file() && it->path().extension() == ".tmp") {
+        staged.emplace_back(it->path(), part);
+      }
     }
+    if (ec == std::errc::no_such_file_or_directory) ec.clear();  // a copy without rows
+    if (ec) return Status::IoError(fmt::format("listing {}: {}", dir.string(), ec.message()));
   }
-  if (ec) return Status::IoError(fmt::format("listing {}: {}", staging.string(), ec.message()));
   std::sort(staged.begin(), staged.end());
   std::map<std::string, int> per_dir;
   nlohmann::json outputs = nlohmann::json::array();
@@ -323,7 +494,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
       std::chrono::duration_cast<std::chrono::microseconds>(
           std::chrono::system_clock::now().time_since_epoch()).count());
   nlohmann::json ins = nlohmann::json::array();
-  for (const auto& o : plan->objects()) {
+  for (const auto& o : all->objects()) {
     ins.push_back({{"name", o.name}, {"size", o.version.size}, {"etag", o.version.etag},
                    {"mtime", FormatTimestampUtc(o.version.mtime_us)}});
   }
