@@ -92,6 +92,17 @@ inline bool NumOrDashAt(const char* p, const char* e, const char** after) {
 
 enum class QuotedKind { kRequestUri, kReferer, kUserAgent };
 
+// Does the line from r on read as what follows the request URI: http_status, error_code,
+// bytes_sent?
+inline bool RequestUriTailFits(const char* r, const char* e) {
+  const char* a;
+  if (!NumOrDashAt(r, e, &a) || a >= e) return false;
+  const char* ec = FindSpace(a + 1, e);
+  if (ec >= e || ec == a + 1) return false;
+  const char* b;
+  return NumOrDashAt(ec + 1, e, &b);
+}
+
 // Does a closing quote at q (followed by a space or the line's end) leave a plausible rest
 // of the line for the field after `kind`?
 bool PlausibleClose(QuotedKind kind, const char* q, const char* e) {
@@ -100,23 +111,19 @@ bool PlausibleClose(QuotedKind kind, const char* q, const char* e) {
   if (*r != ' ') return false;
   ++r;
   switch (kind) {
-    case QuotedKind::kRequestUri: {
-      // http_status, error_code, bytes_sent follow.
-      const char* a;
-      if (!NumOrDashAt(r, e, &a) || a >= e) return false;
-      const char* ec = FindSpace(a + 1, e);
-      if (ec >= e || ec == a + 1) return false;
-      const char* b;
-      return NumOrDashAt(ec + 1, e, &b);
-    }
+    case QuotedKind::kRequestUri:
+      return RequestUriTailFits(r, e);
     case QuotedKind::kReferer:
       // user_agent follows: quoted, or '-'.
       return r < e && (*r == '"' || (*r == '-' && (r + 1 == e || r[1] == ' ')));
     case QuotedKind::kUserAgent: {
       // Unquoted trailing fields follow. A quote within the next ten fields means this quote
-      // was part of the user agent; one further on belongs to a field added in the future.
+      // was part of the user agent; one further on belongs to a field added in the future,
+      // which it opens, so it starts a field. A quote within a token (`... Safari/537.36"`) is
+      // the user agent's own closing quote: this one was inside it.
       const char* nq = FindQuote(r, e);
       if (nq == nullptr) return true;
+      if (nq[-1] != ' ') return false;
       int spaces = 0;
       for (const char* c = r; c < nq; ++c) spaces += *c == ' ';
       return spaces >= kMaxFields - kMinFields;
@@ -149,6 +156,9 @@ class S3AccessParser final : public LineParser {
 
   std::vector<bool> wanted_;
   Field fields_[kMaxFields];
+  // The quoted field that looks unterminated, or -1: if the line then turns out too short,
+  // that quote is the likely cause.
+  int suspect_quote_ = -1;
   std::string decoded_;
 };
 
@@ -158,6 +168,7 @@ bool S3AccessParser::QuotedOrDash(const char** pp, const char* e, QuotedKind kin
   if (p < e && *p == '"') {
     const char* s = p + 1;
     const char* first_close = nullptr;
+    bool fits = false;
     while (true) {
       const char* q = FindQuote(s, e);
       if (q == nullptr) break;
@@ -166,6 +177,7 @@ bool S3AccessParser::QuotedOrDash(const char** pp, const char* e, QuotedKind kin
         if (first_close == nullptr) first_close = q;
         if (PlausibleClose(kind, q, e)) {
           first_close = q;
+          fits = true;
           break;
         }
       }
@@ -174,6 +186,11 @@ bool S3AccessParser::QuotedOrDash(const char** pp, const char* e, QuotedKind kin
     if (first_close == nullptr) {
       *reason = fmt::format("field {}: quoted value has no closing quote", KindName(kind));
       return false;
+    }
+    // No closing quote fitted, and the value swallowed another field's quote: most likely
+    // this quote is unterminated.
+    if (!fits && std::memchr(p + 1, '"', static_cast<size_t>(first_close - (p + 1))) != nullptr) {
+      suspect_quote_ = static_cast<int>(kind);
     }
     *out = {p + 1, first_close};
     *pp = first_close + 1 < e ? first_close + 2 : e;
@@ -188,13 +205,23 @@ bool S3AccessParser::QuotedOrDash(const char** pp, const char* e, QuotedKind kin
 
 int S3AccessParser::Tokenize(const char* p, const char* e, std::string* reason) {
   int n = 0;
+  suspect_quote_ = -1;
   auto token = [&]() {
     const char* s = FindSpace(p, e);
     fields_[n++] = {p, s};
     p = s < e ? s + 1 : e;
   };
   auto truncated = [&]() {
-    *reason = fmt::format("line ends after {} fields; at least {} expected", n, kMinFields);
+    if (suspect_quote_ >= 0) {
+      // Most likely an unterminated quote that swallowed the fields after it.
+      *reason = fmt::format(
+          "field {}: quoted value has no closing quote followed by the fields that come after "
+          "it (line ends after {} fields)",
+          KindName(static_cast<QuotedKind>(suspect_quote_)), n);
+    } else {
+      *reason = fmt::format("line ends after {} field{}; at least {} expected", n,
+                            n == 1 ? "" : "s", kMinFields);
+    }
     return -1;
   };
   // 1-2: bucket_owner, bucket
@@ -236,7 +263,11 @@ int S3AccessParser::Tokenize(const char* p, const char* e, std::string* reason) 
   }
   if (p >= e) return truncated();
   // A key that was logged with spaces (not URL-encoded) runs up to the quoted request URI.
-  if (*p != '"' && !(*p == '-' && (p + 1 == e || p[1] == ' '))) {
+  // A '-' here is the (absent) request URI only when status, error code and bytes sent
+  // follow it: a key such as "notes - final.txt" has '-' words of its own.
+  const bool dash_uri =
+      *p == '-' && (p + 1 == e || (p[1] == ' ' && RequestUriTailFits(p + 2, e)));
+  if (*p != '"' && !dash_uri) {
     const char* kb = fields_[C::kKey].b;
     for (const char* s = p; s + 1 < e; ++s) {
       if (s[0] == ' ' && s[1] == '"') {
@@ -313,6 +344,12 @@ LineResult S3AccessParser::Parse(std::string_view line, RowBatch& batch, size_t 
   const char* p = line.data();
   const char* e = p + line.size();
   if (e > p && e[-1] == '\r') --e;
+  // No field of a server access log can hold a NUL (HTTP forbids it in request lines and
+  // headers): such a line is binary data or a damaged file, not a request.
+  if (std::memchr(p, '\0', static_cast<size_t>(e - p)) != nullptr) {
+    *reason = "line contains a NUL byte (binary data, not a log line)";
+    return LineResult::kReject;
+  }
   const int n = Tokenize(p, e, reason);
   if (n < 0) return LineResult::kReject;
   const auto& w = wanted_;

@@ -153,7 +153,7 @@ Status ScanPlan::error() const {
   return error_;
 }
 
-UnitReader::UnitReader() { buf_.resize(kBlockSize + formats::LineScanner::kPadding); }
+UnitReader::UnitReader() = default;
 
 uint64_t UnitReader::TakeBytesRead() {
   uint64_t b = bytes_read_;
@@ -169,32 +169,37 @@ Status UnitReader::Open(ScanPlan* plan, const ScanUnit* unit) {
   eof_ = false;
   done_ = false;
   skip_unit_ = false;
+  detect_ = false;
   read_limit_ = object_->version.size;
-  // Detect compression from the object's first bytes, whatever its name says.
-  char head[4] = {0, 0, 0, 0};
-  SILT_ASSIGN_OR_RETURN(size_t n, object_->store->ReadRange(object_->version.key, 0, 4, head));
-  Compression c = DetectCompression(std::string_view(head, n));
-  compressed_ = c != Compression::kNone;
-  if (compressed_) {
-    if (unit->begin != 0) {
-      // Misnamed compressed object that was split: the first unit reads it whole.
-      skip_unit_ = true;
-      return Status::OK();
-    }
-    decompressor_ = MakeDecompressor(c);
-    in_.resize(kCompressedBlock);
-    in_view_ = {};
+  decompressor_.reset();
+  compressed_ = false;
+  in_view_ = {};
+  // Size the buffer to the unit: small objects (the common case for access logs) need little,
+  // and a thread may hold many readers' buffers until its batch is handed out.
+  const uint64_t span = unit->end - unit->begin + 1;
+  size_t want = static_cast<size_t>(std::min<uint64_t>(kBlockSize, std::max<uint64_t>(span, 4096)));
+  if (buf_.capacity() > 2 * (want + formats::LineScanner::kPadding)) std::vector<char>().swap(buf_);
+  buf_.resize(want + formats::LineScanner::kPadding);
+  if (unit->begin == 0) {
+    // Compression is detected from the first bytes read, whatever the object's name says.
+    detect_ = true;
     read_pos_ = 0;
     buf_offset_ = 0;
     skip_partial_ = false;
-  } else {
-    decompressor_.reset();
-    // A unit that starts mid-object starts at the first line beginning at or after `begin`:
-    // read from begin-1 and drop everything up to the first '\n'.
-    read_pos_ = unit->begin == 0 ? 0 : unit->begin - 1;
-    buf_offset_ = read_pos_;
-    skip_partial_ = unit->begin != 0;
+    return Status::OK();
   }
+  char head[4] = {0, 0, 0, 0};
+  SILT_ASSIGN_OR_RETURN(size_t n, object_->store->ReadRange(object_->version.key, 0, 4, head));
+  if (DetectCompression(std::string_view(head, n)) != Compression::kNone) {
+    // A misnamed compressed object that was split: its first unit reads it whole.
+    skip_unit_ = true;
+    return Status::OK();
+  }
+  // A unit that starts mid-object starts at the first line beginning at or after `begin`:
+  // read from begin-1 and drop everything up to the first '\n'.
+  read_pos_ = unit->begin - 1;
+  buf_offset_ = read_pos_;
+  skip_partial_ = true;
   return Status::OK();
 }
 
@@ -215,6 +220,35 @@ Status UnitReader::Fill() {
           HumanBytes(kMaxLineBytes), buf_offset_));
     }
     buf_.resize(buf_.size() * 2);
+    cap = buf_.size() - formats::LineScanner::kPadding;
+  }
+  if (detect_) {
+    // First read of an object: plain text lands in place; compressed bytes move to in_.
+    detect_ = false;
+    size_t want = static_cast<size_t>(std::min<uint64_t>(cap - data_end_, read_limit_));
+    size_t n = 0;
+    if (want > 0) {
+      SILT_ASSIGN_OR_RETURN(n, object_->store->ReadRange(object_->version.key, 0, want,
+                                                         buf_.data() + data_end_));
+    }
+    Compression c = DetectCompression(std::string_view(buf_.data(), n));
+    read_pos_ = n;
+    bytes_read_ += n;
+    if (c == Compression::kNone) {
+      data_end_ += n;
+      if (n < want || read_pos_ >= read_limit_) eof_ = true;
+      return Status::OK();
+    }
+    compressed_ = true;
+    decompressor_ = MakeDecompressor(c);
+    in_.assign(buf_.data(), buf_.data() + n);
+    if (in_.size() < kCompressedBlock) in_.resize(kCompressedBlock);
+    in_view_ = std::string_view(in_.data(), n);
+    // Decompressed text is larger: give it room.
+    size_t room = static_cast<size_t>(std::min<uint64_t>(kBlockSize, 8 * read_limit_ + 4096));
+    if (buf_.size() < room + formats::LineScanner::kPadding) {
+      buf_.resize(room + formats::LineScanner::kPadding);
+    }
     cap = buf_.size() - formats::LineScanner::kPadding;
   }
   if (!compressed_) {
@@ -341,57 +375,54 @@ Result<bool> UnitReader::Next(const char** begin, const char** end) {
   }
 }
 
-Result<std::optional<int64_t>> PeekFirstTime(const ScanPlan& plan, const ScanUnit& unit) {
-  const formats::Format* format = plan.format();
-  const int tcol = formats::FindColumn(format->schema(), format->time_column());
-  if (tcol < 0) return std::optional<int64_t>();
-  const InputObject& obj = plan.objects()[unit.object];
+TimePeeker::TimePeeker(const formats::Format* format)
+    : format_(format), time_column_(formats::FindColumn(format->schema(), format->time_column())) {
+  std::vector<bool> wanted(format->schema().size(), false);
+  if (time_column_ >= 0) wanted[static_cast<size_t>(time_column_)] = true;
+  parser_ = format->MakeParser(wanted);
+  batch_ = std::make_unique<formats::RowBatch>(format->schema());
+}
+
+Result<std::optional<int64_t>> TimePeeker::Peek(const InputObject& obj, const ScanUnit& unit) {
+  if (time_column_ < 0) return std::optional<int64_t>();
   constexpr size_t kPeek = 64 * 1024;
-  std::string head(kPeek, '\0');
-  SILT_ASSIGN_OR_RETURN(size_t n, obj.store->ReadRange(obj.version.key, unit.begin, kPeek, head.data()));
-  head.resize(n);
-  std::string_view text = head;
-  std::string plain;
+  head_.resize(kPeek);
+  SILT_ASSIGN_OR_RETURN(size_t n, obj.store->ReadRange(obj.version.key, unit.begin, kPeek, head_.data()));
+  std::string_view text(head_.data(), n);
   Compression c = DetectCompression(text);
   if (unit.begin == 0 && c != Compression::kNone) {
     auto d = MakeDecompressor(c);
-    plain.resize(4 * kPeek);
+    plain_.resize(4 * kPeek);
     std::string_view in = text;
     size_t got = 0;
-    while (got < plain.size() && !in.empty()) {
-      auto r = d->Decompress(in, plain.data() + got, plain.size() - got);
+    while (got < plain_.size() && !in.empty()) {
+      auto r = d->Decompress(in, plain_.data() + got, plain_.size() - got);
       if (!r.ok() || *r == 0) break;
       got += *r;
     }
-    plain.resize(got);
-    text = plain;
+    text = std::string_view(plain_.data(), got);
   }
   if (unit.begin != 0) {
-    // The unit's first line starts after the first '\n' at or after `begin` - 1; peeking from
-    // `begin` may land at a line start, which then counts as a partial line: a later line's
-    // time serves as well.
+    // Skip the (possibly partial) first line: a later line's time serves as well.
     size_t nl = text.find('\n');
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
   }
-  // Only whole lines.
-  size_t last = text.rfind('\n');
-  if (last == std::string_view::npos) return std::optional<int64_t>();
-  text = text.substr(0, last + 1);
-  std::vector<bool> wanted(format->schema().size(), false);
-  wanted[static_cast<size_t>(tcol)] = true;
-  auto parser = format->MakeParser(wanted);
-  parser->BeginObject();
-  formats::RowBatch batch(format->schema());
-  std::string reason;
+  // Whole lines only, unless the object ends within what was read.
+  if (unit.begin + n < obj.version.size || c != Compression::kNone) {
+    size_t last = text.rfind('\n');
+    text = last == std::string_view::npos ? std::string_view() : text.substr(0, last + 1);
+  }
+  parser_->BeginObject();
   size_t pos = 0;
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
     std::string_view line = text.substr(pos, nl - pos);
     pos = nl + 1;
     if (line.empty()) continue;
-    if (parser->Parse(line, batch, 0, &reason) == formats::LineResult::kRow &&
-        !batch.nulls(tcol)[0]) {
-      return std::optional<int64_t>(batch.ints(tcol)[0]);
+    if (parser_->Parse(line, *batch_, 0, &reason_) == formats::LineResult::kRow &&
+        !batch_->nulls(time_column_)[0]) {
+      return std::optional<int64_t>(batch_->ints(time_column_)[0]);
     }
   }
   return std::optional<int64_t>();

@@ -110,6 +110,9 @@ class UnitReader {
   // the next call. Returns false when the unit is exhausted.
   Result<bool> Next(const char** begin, const char** end);
 
+  // True when Next would return false: the unit has no more lines.
+  bool exhausted() const { return done_ || skip_unit_; }
+
   // Byte offset, within the decompressed object, of the first line of the last buffer.
   uint64_t buffer_offset() const { return lines_offset_; }
   // True when line numbers within this unit are exact (the unit starts the object).
@@ -135,6 +138,7 @@ class UnitReader {
   uint64_t read_limit_ = 0;   // read no further than this stored offset (object size)
   bool eof_ = false;          // no more input after data_end_
   bool skip_partial_ = false; // drop bytes up to the first '\n' (a unit starting mid-line)
+  bool detect_ = false;       // compression not yet detected (first read pending)
   bool done_ = false;
   uint64_t lines_offset_ = 0;
   uint64_t bytes_read_ = 0;
@@ -142,9 +146,24 @@ class UnitReader {
   std::string_view in_view_;
 };
 
-// The event time (format's time column) of the first line of `unit` that parses, reading only
-// the unit's first 64 KiB (after decompression); nullopt when none of those lines parses.
-Result<std::optional<int64_t>> PeekFirstTime(const ScanPlan& plan, const ScanUnit& unit);
+// Finds the event time (the format's time column) of the first line of a unit that parses,
+// reading only the unit's first 64 KiB (after decompression). Reused across units; not
+// thread-safe.
+class TimePeeker {
+ public:
+  explicit TimePeeker(const formats::Format* format);
+  // nullopt when none of those lines parses or the format has no time column.
+  Result<std::optional<int64_t>> Peek(const InputObject& object, const ScanUnit& unit);
+
+ private:
+  const formats::Format* format_;
+  int time_column_;
+  std::unique_ptr<formats::LineParser> parser_;
+  std::unique_ptr<formats::RowBatch> batch_;
+  std::string head_;
+  std::string plain_;
+  std::string reason_;
+};
 
 // Counts '\n' bytes in [0, offset) of an uncompressed object (to number lines of a unit that
 // starts mid-object, only when one of its lines is reported).

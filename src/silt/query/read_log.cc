@@ -117,7 +117,7 @@ class ThreadRejects final : public formats::RejectSink {
   }
 
   void OnReject(const formats::Reject& r) override {
-    g_rejects_seen.fetch_add(1, std::memory_order_relaxed);
+    if (!keep_) g_rejects_seen.fetch_add(1, std::memory_order_relaxed);
     formats::Reject fixed = r;
     if (!base_known_) {
       // Line numbers of this unit were counted from 1 at its first line.
@@ -150,7 +150,12 @@ struct LocalState {
   std::unique_ptr<formats::LineParser> parser;
   std::unique_ptr<formats::LineScanner> scanner;
   std::unique_ptr<formats::RowBatch> batch;
-  UnitReader reader;
+  // The reader of the current unit. When a unit ends with rows of the batch still pointing
+  // into its buffer, the reader is retired until the batch has been handed to DuckDB, and a
+  // pooled one continues: batches fill up across many small objects.
+  std::unique_ptr<UnitReader> reader = std::make_unique<UnitReader>();
+  std::vector<std::unique_ptr<UnitReader>> retired;
+  std::vector<std::unique_ptr<UnitReader>> pool;
   const ScanUnit* unit = nullptr;
   bool unit_open = false;
   bool unit_started = false;
@@ -286,6 +291,9 @@ void CopyBatch(formats::RowBatch& batch, const std::vector<idx_t>& columns,
 // Fills ls->batch from the current buffer, opening units as needed. Returns false when all
 // units are done. Sets an error on the plan when reading fails.
 bool FillBatch(ScanPlan* plan, GlobalState* gs, LocalState* ls, bool keep_rejects) {
+  // Rows of the previous batch have been copied out: retired buffers may be reused.
+  for (auto& r : ls->retired) ls->pool.push_back(std::move(r));
+  ls->retired.clear();
   formats::LineScanner::Counters counters;
   bool more = true;
   while (true) {
@@ -293,13 +301,19 @@ bool FillBatch(ScanPlan* plan, GlobalState* gs, LocalState* ls, bool keep_reject
       const InputObject& obj = plan->objects()[ls->unit->object];
       ls->scanner->Scan(&ls->pos, ls->end, *ls->batch, obj.name, &ls->rejects, &counters);
       if (ls->batch->full() || ls->pos < ls->end) break;
-      // Buffer exhausted: hand rows out before the buffer is reused.
-      if (ls->batch->size() > 0) break;
-      if (keep_rejects && !ls->rejects.rows.empty()) break;
+      if (keep_rejects && ls->rejects.rows.size() >= formats::RowBatch::kCapacity) break;
+      continue;
     }
-    if (ls->unit_open) {
-      auto next = ls->reader.Next(&ls->pos, &ls->end);
-      plan->counters().bytes.fetch_add(ls->reader.TakeBytesRead(), std::memory_order_relaxed);
+    if (ls->unit_open && !ls->reader->exhausted()) {
+      // The next buffer of this unit replaces the current one, which rows of the batch may
+      // point into: hand them out first. (A reader that has not returned a buffer yet holds
+      // none of them.)
+      if (ls->unit_started &&
+          (ls->batch->size() > 0 || (keep_rejects && !ls->rejects.rows.empty()))) {
+        break;
+      }
+      auto next = ls->reader->Next(&ls->pos, &ls->end);
+      plan->counters().bytes.fetch_add(ls->reader->TakeBytesRead(), std::memory_order_relaxed);
       if (!next.ok()) {
         plan->SetError(next.status());
         more = false;
@@ -307,15 +321,26 @@ bool FillBatch(ScanPlan* plan, GlobalState* gs, LocalState* ls, bool keep_reject
       }
       if (*next) {
         if (!ls->unit_started) {
-          ls->scanner->Begin(1, ls->reader.buffer_offset());
-          ls->rejects.set_first_line_offset(ls->reader.buffer_offset());
+          ls->scanner->Begin(1, ls->reader->buffer_offset());
+          ls->rejects.set_first_line_offset(ls->reader->buffer_offset());
           ls->unit_started = true;
         }
         continue;
       }
+    }
+    if (ls->unit_open) {
       ls->unit_open = false;
       ls->pos = ls->end = nullptr;
       plan->counters().units_done.fetch_add(1, std::memory_order_relaxed);
+      if (ls->batch->size() > 0) {
+        ls->retired.push_back(std::move(ls->reader));
+        if (ls->pool.empty()) {
+          ls->reader = std::make_unique<UnitReader>();
+        } else {
+          ls->reader = std::move(ls->pool.back());
+          ls->pool.pop_back();
+        }
+      }
     }
     if (!plan->error().ok()) {
       more = false;
@@ -327,7 +352,7 @@ bool FillBatch(ScanPlan* plan, GlobalState* gs, LocalState* ls, bool keep_reject
       break;
     }
     ls->parser->BeginObject();
-    Status st = ls->reader.Open(plan, ls->unit);
+    Status st = ls->reader->Open(plan, ls->unit);
     if (!st.ok()) {
       plan->SetError(st);
       more = false;

@@ -604,6 +604,17 @@ Result<ListPage> LocalStore::List(const ListOptions& options) {
   return lister.Run();
 }
 
+Status LocalStore::ForEach(std::string_view prefix,
+                           const std::function<Status(const ObjectVersion&)>& fn) {
+  ListOptions options;
+  options.prefix = std::string(prefix);
+  options.max_keys = std::numeric_limits<int>::max();
+  Lister lister(root_, options, std::string(), false);
+  SILT_ASSIGN_OR_RETURN(ListPage page, lister.Run());
+  for (const ObjectVersion& object : page.objects) SILT_RETURN_IF_ERROR(fn(object));
+  return Status::OK();
+}
+
 Result<ObjectVersion> LocalStore::Head(std::string_view key) {
   SILT_RETURN_IF_ERROR(ValidateKey(key));
   const std::string path = PathOf(key);

@@ -48,6 +48,10 @@ class LocalStore : public Store {
   // exist (or could never hold a valid key, e.g. "../") yields an empty page.
   Result<ListPage> List(const ListOptions& options) override;
 
+  // One walk of the tree instead of one per page of 1,000 keys.
+  Status ForEach(std::string_view prefix,
+                 const std::function<Status(const ObjectVersion&)>& fn) override;
+
   // stat(2) of the key's file. NotFound when missing or not a regular file.
   Result<ObjectVersion> Head(std::string_view key) override;
 

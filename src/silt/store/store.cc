@@ -47,6 +47,12 @@ Result<std::string> Store::Get(std::string_view key) {
 
 Status ListAll(Store& store, std::string_view prefix,
                const std::function<Status(const ObjectVersion&)>& fn) {
+  return store.ForEach(prefix, fn);
+}
+
+Status Store::ForEach(std::string_view prefix,
+                      const std::function<Status(const ObjectVersion&)>& fn) {
+  Store& store = *this;
   ListOptions options;
   options.prefix = std::string(prefix);
   options.max_keys = 1000;

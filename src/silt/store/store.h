@@ -58,6 +58,12 @@ class Store {
   // token or max_keys outside 1..1000; IoError/Unavailable from the backend.
   virtual Result<ListPage> List(const ListOptions& options) = 0;
 
+  // Calls `fn` for every object under `prefix` (recursively), in ascending key order; stops
+  // early with fn's Status when it is not OK. The default pages through List; stores that can
+  // walk everything at once more cheaply override it.
+  virtual Status ForEach(std::string_view prefix,
+                         const std::function<Status(const ObjectVersion&)>& fn);
+
   // The current version of `key`; NotFound when there is none.
   virtual Result<ObjectVersion> Head(std::string_view key) = 0;
 
@@ -92,8 +98,7 @@ class Store {
   virtual std::string LocalPath(std::string_view key) const { return {}; }
 };
 
-// Lists every object under `prefix` (recursively), page by page, calling `fn` for each.
-// Stops early and returns fn's Status when it is not OK.
+// Lists every object under `prefix` (recursively) through store.ForEach.
 Status ListAll(Store& store, std::string_view prefix,
                const std::function<Status(const ObjectVersion&)>& fn);
 

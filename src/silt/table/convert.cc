@@ -395,12 +395,39 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     // spilled and read again with their own partition.
     std::map<int64_t, std::vector<query::ScanUnit>> groups;
     std::vector<query::ScanUnit> unknown;
-    for (const auto& unit : all->units()) {
-      SILT_ASSIGN_OR_RETURN(std::optional<int64_t> t, query::PeekFirstTime(*all, unit));
-      if (t.has_value()) {
-        groups[bucket_of(*t)].push_back(unit);
+    // Peek at every unit on all cores: with many small objects this is I/O-call bound.
+    const auto& units_all = all->units();
+    std::vector<std::optional<int64_t>> first_times(units_all.size());
+    {
+      std::atomic<size_t> next{0};
+      std::mutex err_mu;
+      Status peek_error;
+      unsigned n_threads = options.threads > 0 ? static_cast<unsigned>(options.threads)
+                                               : std::max(1u, std::thread::hardware_concurrency());
+      n_threads = std::min<unsigned>(n_threads, static_cast<unsigned>(units_all.size()));
+      std::vector<std::thread> peekers;
+      for (unsigned t = 0; t < n_threads; ++t) {
+        peekers.emplace_back([&] {
+          query::TimePeeker peeker(format);
+          for (size_t i = next++; i < units_all.size(); i = next++) {
+            auto r = peeker.Peek(all->objects()[units_all[i].object], units_all[i]);
+            if (!r.ok()) {
+              std::lock_guard<std::mutex> lock(err_mu);
+              if (peek_error.ok()) peek_error = r.status();
+              return;
+            }
+            first_times[i] = *r;
+          }
+        });
+      }
+      for (auto& t : peekers) t.join();
+      SILT_RETURN_IF_ERROR(peek_error);
+    }
+    for (size_t i = 0; i < units_all.size(); ++i) {
+      if (first_times[i].has_value()) {
+        groups[bucket_of(*first_times[i])].push_back(units_all[i]);
       } else {
-        unknown.push_back(unit);
+        unknown.push_back(units_all[i]);
       }
     }
     if (!unknown.empty()) {
