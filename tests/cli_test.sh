@@ -7,8 +7,7 @@
 # `mktemp -d` folder, removed on exit. Checks do not stop at the first failure: each one prints
 # "ok:" or "FAIL:", and the scenario exits 1 when any failed, 77 when it was skipped.
 #
-# Checks marked "KNOWN BUG" state the behaviour a user expects and fail against the current
-# silt; each is described where it is made.
+# Checks marked "regression" guard bugs found by these tests and since fixed.
 set -u -o pipefail
 
 if [[ $# -lt 2 ]]; then
@@ -384,7 +383,7 @@ scenario_compressed_inputs() {
 
 # ---------------------------------------------------------------------------------------------
 # 5. Output formats: csv, json, parquet and table.
-#    FAILS — KNOWN BUG (1) at the end of the scenario: TIMESTAMPTZ/LIST values print empty.
+#    Regression (1): TIMESTAMPTZ/LIST values once printed empty.
 scenario_output_formats() {
   need python3
   mkdir -p raw
@@ -458,26 +457,26 @@ print(len(objs), o["http_status"], o["bytes_sent"], o["user_agent"], o["error_co
   run sql --max-rows 5 "SELECT * FROM range(20)"
   check_match "table says how many rows it left out" "$OUT" '^\(20 rows, first 5 shown'
 
-  # KNOWN BUG (1): TIMESTAMPTZ values (request_time, the main column of a log!), and also LIST
+  # regression (1): TIMESTAMPTZ values (request_time, the main column of a log!), and also LIST
   # and STRUCT values, print as empty strings in table, csv and json output:
   #   silt sql --format csv "SELECT request_time FROM read_log('raw', format => 's3_access')"
   # prints "request_time" and then empty lines instead of "2019-02-06 00:00:38+00".
   # Cause: QueryResult::Text (src/silt/query/database.cc) uses duckdb_value_varchar, which
   # returns NULL for types other than the basic ones; Text() turns that into "".
   run sql --format csv "SELECT request_time FROM $from ORDER BY request_time LIMIT 1"
-  check_match "KNOWN BUG (1): csv prints request_time" "$OUT" '^2019-02-06 00:00:38'
+  check_match "regression (1): csv prints request_time" "$OUT" '^2019-02-06 00:00:38'
   run sql --format json "SELECT request_time FROM $from ORDER BY request_time LIMIT 1"
-  check_match "KNOWN BUG (1): json prints request_time" "$OUT" '"request_time":"2019-02-06 00:00:38'
+  check_match "regression (1): json prints request_time" "$OUT" '"request_time":"2019-02-06 00:00:38'
   run sql "SELECT request_time FROM $from ORDER BY request_time LIMIT 1"
-  check_match "KNOWN BUG (1): table prints request_time" "$OUT" '2019-02-06 00:00:38'
+  check_match "regression (1): table prints request_time" "$OUT" '2019-02-06 00:00:38'
   run sql --format csv "SELECT [1, 2] AS l"
-  check_eq "KNOWN BUG (1): csv prints a list" 'l
+  check_eq "regression (1): csv prints a list" 'l
 "[1, 2]"' "$OUT"
 }
 
 # ---------------------------------------------------------------------------------------------
 # 6. SQL on standard input.
-#    FAILS — KNOWN BUG (2) at the end of the scenario: only the first SELECT's result is printed.
+#    Regression (2): only the first SELECT's result was once printed.
 scenario_stdin_sql() {
   run_stdin $'SELECT 42 AS answer;\n' sql --format csv
   check_rc "query from stdin" 0
@@ -491,7 +490,7 @@ scenario_stdin_sql() {
   check_rc "empty stdin is an invalid argument" 2
   check_contains "... with a message" "$ERR" "no query given"
 
-  # KNOWN BUG (2): with several SELECTs on stdin, only the first one's result is printed and
+  # regression (2): with several SELECTs on stdin, only the first one's result is printed and
   # the others are silently dropped:
   #   printf 'SELECT 1 AS a;\nSELECT 2 AS b;\n' | silt sql --format csv
   # prints "a\n1" — the result of "SELECT 2 AS b" never appears (the whole text goes to one
@@ -499,7 +498,7 @@ scenario_stdin_sql() {
   # at least (the duckdb shell prints every statement's result).
   run_stdin $'SELECT 1 AS a;\nSELECT 2 AS b;\n' sql --format csv
   check_rc "two SELECTs from stdin" 0
-  check_match "KNOWN BUG (2): the second SELECT's result is printed" "$OUT" '^b$'
+  check_match "regression (2): the second SELECT's result is printed" "$OUT" '^b$'
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -114,7 +114,10 @@ void AddConvert(CLI::App& app, int* exit_code) {
     fmt::print("  rows      {}\n", Thousands(s.rows));
     fmt::print("  rejects   {}{}\n", Thousands(s.rejects),
                s.rejects ? fmt::format("  (see {})", s.rejects_file) : std::string());
-    if (s.replaced_files) fmt::print("  replaced  {} files of the previous run\n", s.replaced_files);
+    if (s.replaced_files) {
+      fmt::print("  replaced  {} file{} of the previous run\n", s.replaced_files,
+                 s.replaced_files == 1 ? "" : "s");
+    }
     fmt::print("  output    {}\n", o->c.output);
     fmt::print("  manifest  {}\n", s.manifest);
     *exit_code = 0;
@@ -131,26 +134,47 @@ std::string StripSemicolons(std::string q) {
 int RunQuery(query::Database& db, const std::string& sql, const query::PrintOptions& po,
              const std::string& output_format, const std::string& output) {
   const uint64_t rejects_before = query::ReadLogRejectsSeen();
-  if (output_format == "parquet") {
-    if (output.empty()) {
-      return Fail(Status::InvalidArgument("--format parquet needs --output <file.parquet>"));
-    }
-    Status s = db.Exec(fmt::format("COPY ({}) TO {} (FORMAT parquet, COMPRESSION zstd)",
-                                   StripSemicolons(sql), query::SqlQuote(output)));
-    if (!s.ok()) return Fail(s);
-    fmt::print(stderr, "wrote {}\n", output);
-  } else {
-    auto r = db.Query(sql);
-    if (!r.ok()) return Fail(r.status());
-    FILE* out = stdout;
-    if (!output.empty()) {
-      out = std::fopen(output.c_str(), "w");
-      if (out == nullptr) return Fail(ErrnoStatus("opening", output, errno));
-    }
-    Status s = query::PrintResult(*r, po, out);
-    if (out != stdout) std::fclose(out);
-    if (!s.ok()) return Fail(s);
+  const std::vector<std::string> statements = query::SplitStatements(sql);
+  if (statements.empty()) return Fail(Status::InvalidArgument("no SQL statement given"));
+  FILE* out = stdout;
+  if (!output.empty() && output_format != "parquet") {
+    out = std::fopen(output.c_str(), "w");
+    if (out == nullptr) return Fail(ErrnoStatus("opening", output, errno));
   }
+  int rc = 0;
+  bool printed = false;
+  for (size_t i = 0; i < statements.size() && rc == 0; ++i) {
+    const bool last = i + 1 == statements.size();
+    if (output_format == "parquet" && last) {
+      if (output.empty()) {
+        rc = Fail(Status::InvalidArgument("--format parquet needs --output <file.parquet>"));
+        break;
+      }
+      Status s = db.Exec(fmt::format("COPY ({}\n) TO {} (FORMAT parquet, COMPRESSION zstd)",
+                                     statements[i], query::SqlQuote(output)));
+      if (!s.ok()) {
+        rc = Fail(s);
+        break;
+      }
+      fmt::print(stderr, "wrote {}\n", output);
+      continue;
+    }
+    auto shown = db.QueryForDisplay(statements[i]);
+    if (!shown.ok()) {
+      rc = Fail(shown.status());
+      break;
+    }
+    // Show every query's answer, and whatever the last statement returns (e.g. COPY's count).
+    if (output_format == "parquet" || !(shown->is_query || last) ||
+        shown->result.column_count() == 0) {
+      continue;
+    }
+    if (printed && po.format == query::OutputFormat::kTable) std::fputc('\n', out);
+    Status s = query::PrintResult(shown->result, po, out, &shown->types);
+    printed = true;
+    if (!s.ok()) rc = Fail(s);
+  }
+  if (out != stdout) std::fclose(out);
   const uint64_t rejected = query::ReadLogRejectsSeen() - rejects_before;
   if (rejected > 0) {
     fmt::print(stderr,
@@ -158,7 +182,7 @@ int RunQuery(query::Database& db, const std::string& sql, const query::PrintOpti
                "lists them with reasons\n",
                Thousands(rejected), rejected == 1 ? "" : "s", rejected == 1 ? "was" : "were");
   }
-  return 0;
+  return rc;
 }
 
 }  // namespace

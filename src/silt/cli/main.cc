@@ -26,8 +26,17 @@ int main(int argc, char** argv) {
   silt::cli::AddFormats(app, &exit_code);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // Usage mistakes: one line saying what is wrong, a pointer to --help, exit code 2.
+    std::fprintf(stderr, "silt: error: %s\nRun 'silt --help' (or 'silt <command> --help') for usage.\n",
+                 e.what());
+    return 2;
   }
   return exit_code;
 }

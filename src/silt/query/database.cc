@@ -73,6 +73,109 @@ Status Database::Exec(const std::string& sql) {
   return r.status();
 }
 
+std::vector<std::string> SplitStatements(std::string_view sql) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&]() {
+    size_t b = cur.find_first_not_of(" \t\r\n");
+    if (b != std::string::npos) out.push_back(cur.substr(b));
+    cur.clear();
+  };
+  size_t i = 0;
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {
+      // Quoted: doubled quotes stay inside.
+      size_t j = i + 1;
+      while (j < sql.size()) {
+        if (sql[j] == c) {
+          if (j + 1 < sql.size() && sql[j + 1] == c) {
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        ++j;
+      }
+      cur.append(sql.substr(i, j + 1 - i));
+      i = j + 1;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      size_t j = sql.find('\n', i);
+      if (j == std::string_view::npos) j = sql.size();
+      cur.append(sql.substr(i, j - i));
+      i = j;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      size_t j = sql.find("*/", i + 2);
+      j = j == std::string_view::npos ? sql.size() : j + 2;
+      cur.append(sql.substr(i, j - i));
+      i = j;
+    } else if (c == '$' && i + 1 < sql.size() && sql[i + 1] == '$') {
+      size_t j = sql.find("$$", i + 2);
+      j = j == std::string_view::npos ? sql.size() : j + 2;
+      cur.append(sql.substr(i, j - i));
+      i = j;
+    } else if (c == ';') {
+      flush();
+      ++i;
+    } else {
+      cur.push_back(c);
+      ++i;
+    }
+  }
+  flush();
+  // A statement of only comments is not a statement.
+  std::vector<std::string> real;
+  for (auto& st : out) {
+    std::string_view v = st;
+    bool only_comments = true;
+    size_t k = 0;
+    while (k < v.size()) {
+      if (isspace(static_cast<unsigned char>(v[k]))) {
+        ++k;
+      } else if (v.substr(k, 2) == "--") {
+        size_t e = v.find('\n', k);
+        k = e == std::string_view::npos ? v.size() : e;
+      } else if (v.substr(k, 2) == "/*") {
+        size_t e = v.find("*/", k + 2);
+        k = e == std::string_view::npos ? v.size() : e + 2;
+      } else {
+        only_comments = false;
+        break;
+      }
+    }
+    if (!only_comments) real.push_back(std::move(st));
+  }
+  return real;
+}
+
+Result<Database::Shown> Database::QueryForDisplay(const std::string& statement) {
+  duckdb_prepared_statement prepared = nullptr;
+  if (duckdb_prepare(conn_, statement.c_str(), &prepared) == DuckDBError) {
+    // Some statements cannot be prepared (e.g. with several parameters' forms): just run it.
+    duckdb_destroy_prepare(&prepared);
+    SILT_ASSIGN_OR_RETURN(QueryResult r, Query(statement));
+    std::vector<duckdb_type> types;
+    for (size_t c = 0; c < r.column_count(); ++c) types.push_back(r.column_type(c));
+    return Shown{std::move(r), std::move(types), false};
+  }
+  const bool is_select = duckdb_prepared_statement_type(prepared) == DUCKDB_STATEMENT_TYPE_SELECT;
+  std::vector<duckdb_type> types;
+  if (is_select) {
+    idx_t n = duckdb_prepared_statement_column_count(prepared);
+    for (idx_t c = 0; c < n; ++c) types.push_back(duckdb_prepared_statement_column_type(prepared, c));
+  }
+  duckdb_destroy_prepare(&prepared);
+  if (!is_select || types.empty()) {
+    SILT_ASSIGN_OR_RETURN(QueryResult r, Query(statement));
+    types.clear();
+    for (size_t c = 0; c < r.column_count(); ++c) types.push_back(r.column_type(c));
+    return Shown{std::move(r), std::move(types), is_select};
+  }
+  SILT_ASSIGN_OR_RETURN(QueryResult r,
+                        Query("SELECT COLUMNS(*)::VARCHAR FROM (" + statement + "\n)"));
+  return Shown{std::move(r), std::move(types), true};
+}
+
 Result<QueryResult> Database::Query(const std::string& sql) {
   duckdb_result res;
   if (duckdb_query(conn_, sql.c_str(), &res) == DuckDBError) {

@@ -59,6 +59,17 @@ class Database {
   // Runs a statement and materialises its result.
   Result<QueryResult> Query(const std::string& sql);
 
+  // Runs one statement for showing its result to a person or a program: the values of a
+  // query come back as DuckDB's own text for every type (timestamps with zone, lists,
+  // structs...), and `types` holds the query's real column types. Other statements (SET,
+  // CREATE, COPY...) run as they are; `is_query` tells which it was.
+  struct Shown {
+    QueryResult result;
+    std::vector<duckdb_type> types;
+    bool is_query = false;
+  };
+  Result<Shown> QueryForDisplay(const std::string& statement);
+
   duckdb_connection connection() { return conn_; }
 
  private:
@@ -66,6 +77,10 @@ class Database {
   duckdb_database db_ = nullptr;
   duckdb_connection conn_ = nullptr;
 };
+
+// Splits a script into statements at top-level ';' (outside quotes, dollar quotes and
+// comments); empty statements are dropped. Each statement comes back without its ';'.
+std::vector<std::string> SplitStatements(std::string_view sql);
 
 // 'it''s' — a SQL string literal.
 std::string SqlQuote(std::string_view s);

@@ -67,8 +67,12 @@ std::string CsvField(const std::string& s) {
 
 }  // namespace
 
-Status PrintResult(QueryResult& result, const PrintOptions& options, FILE* out) {
+Status PrintResult(QueryResult& result, const PrintOptions& options, FILE* out,
+                   const std::vector<duckdb_type>* types) {
   const size_t cols = result.column_count();
+  auto type_of = [&](size_t c) {
+    return types != nullptr && c < types->size() ? (*types)[c] : result.column_type(c);
+  };
   const uint64_t rows = result.row_count();
   std::string buf;
   auto flush = [&]() -> Status {
@@ -105,7 +109,7 @@ Status PrintResult(QueryResult& result, const PrintOptions& options, FILE* out) 
           buf += "\":";
           if (result.IsNull(c, r)) {
             buf += "null";
-          } else if (IsJsonLiteral(result.column_type(c))) {
+          } else if (IsJsonLiteral(type_of(c))) {
             buf += result.Text(c, r);
           } else {
             buf += '"';
@@ -127,7 +131,7 @@ Status PrintResult(QueryResult& result, const PrintOptions& options, FILE* out) 
   std::vector<bool> right(cols);
   for (size_t c = 0; c < cols; ++c) {
     width[c] = Width(result.column_name(c));
-    right[c] = IsNumeric(result.column_type(c));
+    right[c] = IsNumeric(type_of(c));
   }
   for (uint64_t r = 0; r < shown; ++r) {
     for (size_t c = 0; c < cols; ++c) {

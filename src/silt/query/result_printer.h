@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "silt/common/status.h"
 #include "silt/query/database.h"
@@ -19,7 +20,10 @@ struct PrintOptions {
   size_t max_width = 60;     // table format: longer values are cut with "…"
 };
 
-// Writes `result` to `out`. Returns IoError when writing fails (e.g. a closed pipe).
-Status PrintResult(QueryResult& result, const PrintOptions& options, FILE* out);
+// Writes `result` to `out`. `types`, when given, are the columns' real types (for alignment
+// and JSON literals) where the result holds their text. Returns IoError when writing fails
+// (e.g. a closed pipe).
+Status PrintResult(QueryResult& result, const PrintOptions& options, FILE* out,
+                   const std::vector<duckdb_type>* types = nullptr);
 
 }  // namespace silt::query
