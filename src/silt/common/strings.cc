@@ -1,6 +1,7 @@
 #include "silt/common/strings.h"
 
 #include <cctype>
+#include <cstring>
 #include <limits>
 
 #include <fmt/format.h>
@@ -35,6 +36,28 @@ bool UrlDecode(std::string_view in, std::string* out) {
     }
   }
   return changed;
+}
+
+size_t UrlDecodeInto(std::string_view in, char* out) {
+  const char* p = in.data();
+  const char* e = p + in.size();
+  char* o = out;
+  while (p < e) {
+    const char* pct = static_cast<const char*>(std::memchr(p, '%', static_cast<size_t>(e - p)));
+    const char* run_end = pct != nullptr ? pct : e;
+    std::memcpy(o, p, static_cast<size_t>(run_end - p));
+    o += run_end - p;
+    p = run_end;
+    if (pct == nullptr) break;
+    int hi, lo;
+    if (e - p >= 3 && (hi = HexValue(p[1])) >= 0 && (lo = HexValue(p[2])) >= 0) {
+      *o++ = static_cast<char>(hi * 16 + lo);
+      p += 3;
+    } else {
+      *o++ = *p++;
+    }
+  }
+  return static_cast<size_t>(o - out);
 }
 
 bool ParseInt64(std::string_view s, int64_t* out) {

@@ -12,6 +12,10 @@ namespace silt {
 // Returns true when anything was decoded (the result differs from the input).
 bool UrlDecode(std::string_view in, std::string* out);
 
+// The same into `out`, which must hold in.size() bytes; returns the decoded length (equal to
+// in.size() exactly when nothing was decoded).
+size_t UrlDecodeInto(std::string_view in, char* out);
+
 // True when `s` contains a '%' that UrlDecode would decode.
 bool NeedsUrlDecode(std::string_view s);
 

@@ -23,6 +23,19 @@ TEST(Strings, UrlDecode) {
   EXPECT_FALSE(NeedsUrlDecode("100%"));
 }
 
+TEST(Strings, UrlDecodeIntoMatchesUrlDecode) {
+  for (std::string in : {"", "plain/key.txt", "a%20b", "%41%42%43", "100%", "%zz%4", "x%2Fy%2fz%",
+                         "%E2%82%AC+%20"}) {
+    std::string expected;
+    bool changed = UrlDecode(in, &expected);
+    std::string out(in.size(), '\0');
+    size_t n = UrlDecodeInto(in, out.data());
+    out.resize(n);
+    EXPECT_EQ(out, expected) << in;
+    EXPECT_EQ(n != in.size(), changed) << in;
+  }
+}
+
 TEST(Strings, ParseInt64) {
   int64_t v;
   EXPECT_TRUE(ParseInt64("0", &v));

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "silt/common/strings.h"
 #include "silt/formats/format_testing.h"
 
 namespace silt::formats {
@@ -125,6 +126,84 @@ TEST(S3Access, ProjectionDoesNotChangeWhichLinesAreRejected) {
   std::string reason;
   EXPECT_EQ(parser->Parse(bad, batch, 0, &reason), LineResult::kReject);
   EXPECT_EQ(parser->Parse(kCurrent, batch, 0, &reason), LineResult::kRow);
+}
+
+// A user agent holding a quoted word and, after it, ten or more spaces (most browser user
+// agents have that many): the quote found further on is the user agent's own closing quote,
+// not a quoted field added after source_region.
+TEST(S3Access, QuotedWordInLongUserAgentStaysInTheUserAgent) {
+  const std::string ua =
+      "Mozilla/5.0 \"Foo\" (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/120.0.0.0 Safari/537.36";
+  const std::string head =
+      "o b [01/Jan/2024:00:00:00 +0000] 192.0.2.1 - R REST.GET.OBJECT k \"GET /b/k HTTP/1.1\" "
+      "200 - 5 5 1 1 \"-\" \"" + ua + "\"";
+  for (const std::string& line : {head, head + " v h SigV4 - AuthHeader b.s3.amazonaws.com TLSv1.2"}) {
+    auto r = ParseForTest(S3(), line);
+    ASSERT_EQ(r.rows, 1u) << r.rendered;
+    std::string escaped;
+    JsonEscape(ua, &escaped);
+    EXPECT_NE(r.rendered.find("\"user_agent\":\"" + escaped + "\""), std::string::npos)
+        << r.rendered;
+  }
+  auto r = ParseForTest(S3(), head);
+  EXPECT_EQ(r.rendered.find("\"version_id\""), std::string::npos) << r.rendered;
+}
+
+// A key logged with literal spaces may hold a '-' word; that '-' is not the request URI.
+TEST(S3Access, KeyWithLiteralSpacesAndDashWords) {
+  for (const char* key : {"notes - final.txt", "draft -", "report - 2024 - v2.pdf"}) {
+    const std::string line = std::string("o b [01/Jan/2024:00:00:00 +0000] 192.0.2.1 - R REST.GET.OBJECT ") +
+                             key + " \"GET /b/x HTTP/1.1\" 200 - 5 5 1 1 \"-\" \"ua\"";
+    auto r = ParseForTest(S3(), line);
+    ASSERT_EQ(r.rows, 1u) << key << ": " << r.rendered;
+    EXPECT_NE(r.rendered.find(std::string("\"key\":\"") + key + "\""), std::string::npos)
+        << r.rendered;
+  }
+  // A bare '-' request URI (lifecycle lines) is still one.
+  auto r = ParseForTest(S3(), "o b [01/Jan/2024:00:00:00 +0000] - AmazonS3 R S3.EXPIRE.OBJECT k - - "
+                              "- - 12 - - - - - h");
+  ASSERT_EQ(r.rows, 1u) << r.rendered;
+  EXPECT_EQ(r.rendered.find("\"request_uri\""), std::string::npos) << r.rendered;
+  EXPECT_NE(r.rendered.find("\"key\":\"k\""), std::string::npos) << r.rendered;
+}
+
+// NUL bytes (zero-filled blocks from interrupted copies, binary data) reject the line, even
+// where the rest of the line would parse: "[partial record][NULs][next record]" would
+// otherwise become one row with the next record swallowed into a field.
+TEST(S3Access, LinesWithNulBytesAreRejected) {
+  const std::string good(kCurrent);
+  const std::string torn = good.substr(0, good.find("\"S3Console")) + "\"S3Con" +
+                           std::string(8, '\0') + good;
+  for (const std::string& line : {std::string(4, '\0') + good, good + std::string(3, '\0'), torn}) {
+    auto r = ParseForTest(S3(), line);
+    EXPECT_EQ(r.rows, 0u) << r.rendered;
+    EXPECT_NE(r.rendered.find("NUL byte"), std::string::npos) << r.rendered;
+  }
+  // Parse() itself, on a line with no padding after it.
+  std::vector<bool> all(S3().schema().size(), true);
+  auto parser = S3().MakeParser(all);
+  RowBatch batch(S3().schema());
+  std::string reason;
+  EXPECT_EQ(parser->Parse(std::string_view("a\0b", 3), batch, 0, &reason), LineResult::kReject);
+}
+
+// An unterminated quote swallows the fields after it; the reason names the quoted field
+// rather than only counting fields. A line that is merely cut short still says so.
+TEST(S3Access, UnterminatedQuoteReasonNamesTheField) {
+  auto r = ParseForTest(
+      S3(), "o b [01/Jan/2024:00:00:00 +0000] 1.2.3.4 - R OP k \"GET /b/k HTTP/1.1 200 - 1 1 1 1 "
+            "\"-\" \"ua\"");
+  EXPECT_NE(r.rendered.find("field request_uri: quoted value has no closing quote followed by "
+                            "the fields that come after it (line ends after 10 fields)"),
+            std::string::npos)
+      << r.rendered;
+  r = ParseForTest(S3(), "o b [01/Jan/2024:00:00:00 +0000] 1.2.3.4 - R OP k \"GET / HTTP/1.1\" 200");
+  EXPECT_NE(r.rendered.find("line ends after 10 fields; at least 17 expected"), std::string::npos)
+      << r.rendered;
+  r = ParseForTest(S3(), "\"\"");
+  EXPECT_NE(r.rendered.find("line ends after 1 field; at least 17 expected"), std::string::npos)
+      << r.rendered;
 }
 
 // Conformance: real server access log lines from public sources (shared/data/real).

@@ -2,7 +2,8 @@
 // later, the S3 API. The store speaks of keys and object versions, not directories: there is
 // no rename and no append; put is atomic and put-if-absent is a first-class operation.
 //
-// Keys are '/'-separated paths relative to the store's root, without a leading '/'.
+// Keys are '/'-separated paths relative to the store's root, without a leading '/', empty
+// segments, "." or ".." segments. (A local directory cannot hold both "a" and "a/b".)
 // Thread safety: every method may be called concurrently from several threads.
 #pragma once
 
@@ -31,7 +32,8 @@ struct ObjectVersion {
 
 struct ListOptions {
   std::string prefix;       // only keys starting with this string (a string prefix, not a dir)
-  std::string delimiter;    // "" lists recursively; "/" groups deeper keys into common_prefixes
+  std::string delimiter;    // "" lists recursively; any other string (usually "/") groups the
+                            // keys that contain it after the prefix into common_prefixes
   std::string continuation; // from ListPage::next_continuation; "" for the first page
   int max_keys = 1000;      // at most this many objects + common prefixes in one page (1..1000)
 };
@@ -68,7 +70,7 @@ class Store {
   virtual Result<ObjectVersion> Head(std::string_view key) = 0;
 
   // Reads up to `length` bytes starting at `offset` into `out` (which must hold `length`
-  // bytes). Returns the number of bytes read: fewer than `length` only when the object ends
+  // bytes), all from one version of the object. Returns the number of bytes read: fewer than `length` only when the object ends
   // first, 0 when offset >= size. NotFound when the key does not exist.
   virtual Result<size_t> ReadRange(std::string_view key, uint64_t offset, size_t length,
                                    char* out) = 0;

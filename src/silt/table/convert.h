@@ -28,7 +28,9 @@ struct ConvertOptions {
   Partitioning partition = Partitioning::kDay;
   std::string compression = "zstd";  // zstd | snappy | gzip | lz4 | uncompressed
   int compression_level = 0;         // 0 = silt's default for the codec
-  uint64_t row_group_size = 122880;  // rows per row group
+  // Rows per row group. Each writing thread buffers one row group: 40,960 rows of access logs
+  // keep a conversion under ~300 MB of memory for ~2% more bytes than 122,880 would.
+  uint64_t row_group_size = 40960;
   uint64_t target_file_bytes = 512ull << 20;  // with kNone: start a new file past this size
   int threads = 0;                   // 0 = all cores
   std::string memory_limit;          // DuckDB memory limit, e.g. "1GB"; "" = silt's default
