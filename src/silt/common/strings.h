@@ -19,6 +19,14 @@ size_t UrlDecodeInto(std::string_view in, char* out);
 // True when `s` contains a '%' that UrlDecode would decode.
 bool NeedsUrlDecode(std::string_view s);
 
+// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past
+// U+10FFFF). On false, *bad_offset (when given) is the offset of the first bad byte.
+bool IsValidUtf8(std::string_view s, size_t* bad_offset = nullptr);
+
+// `s` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD, so that text
+// from damaged input can be shown and stored as VARCHAR/JSON.
+std::string SanitizeUtf8(std::string_view s);
+
 // Parses a base-10 integer that fits int64 (optional leading '-'). Returns false otherwise.
 bool ParseInt64(std::string_view s, int64_t* out);
 

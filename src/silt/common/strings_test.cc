@@ -36,6 +36,19 @@ TEST(Strings, UrlDecodeIntoMatchesUrlDecode) {
   }
 }
 
+TEST(Strings, Utf8) {
+  EXPECT_TRUE(IsValidUtf8("plain ascii"));
+  EXPECT_TRUE(IsValidUtf8("\xE2\x82\xAC \xF0\x9F\x98\x80 \xC3\xA9"));
+  size_t bad = 99;
+  EXPECT_FALSE(IsValidUtf8("ab\xFFcd", &bad));
+  EXPECT_EQ(bad, 2u);
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xE2\x82"));          // truncated
+  EXPECT_EQ(SanitizeUtf8("a\xFF" "b\xE2\x82\xAC"), "a\xEF\xBF\xBD" "b\xE2\x82\xAC");
+}
+
 TEST(Strings, ParseInt64) {
   int64_t v;
   EXPECT_TRUE(ParseInt64("0", &v));

@@ -90,6 +90,24 @@ inline bool NumOrDashAt(const char* p, const char* e, const char** after) {
   return true;
 }
 
+// Whether [p, e) holds a NUL byte and whether it holds bytes >= 0x80 (one pass, 16 at a time).
+inline void ScanBytes(const char* p, const char* e, bool* has_nul, bool* has_high) {
+  const __m128i zero = _mm_setzero_si128();
+  unsigned nul = 0, high = 0;
+  while (e - p >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    nul |= static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)));
+    high |= static_cast<unsigned>(_mm_movemask_epi8(v));
+    p += 16;
+  }
+  for (; p < e; ++p) {
+    nul |= *p == '\0';
+    high |= static_cast<unsigned char>(*p) >= 0x80;
+  }
+  *has_nul = nul != 0;
+  *has_high = high != 0;
+}
+
 enum class QuotedKind { kRequestUri, kReferer, kUserAgent };
 
 // Does the line from r on read as what follows the request URI: http_status, error_code,
@@ -346,8 +364,16 @@ LineResult S3AccessParser::Parse(std::string_view line, RowBatch& batch, size_t 
   if (e > p && e[-1] == '\r') --e;
   // No field of a server access log can hold a NUL (HTTP forbids it in request lines and
   // headers): such a line is binary data or a damaged file, not a request.
-  if (std::memchr(p, '\0', static_cast<size_t>(e - p)) != nullptr) {
+  bool has_nul, has_high;
+  ScanBytes(p, e, &has_nul, &has_high);
+  if (has_nul) {
     *reason = "line contains a NUL byte (binary data, not a log line)";
+    return LineResult::kReject;
+  }
+  // Values become VARCHAR, which must be UTF-8; AWS writes UTF-8 (and escapes the rest).
+  size_t bad = 0;
+  if (has_high && !IsValidUtf8(std::string_view(p, static_cast<size_t>(e - p)), &bad)) {
+    *reason = fmt::format("line is not valid UTF-8 (byte {} of the line)", bad);
     return LineResult::kReject;
   }
   const int n = Tokenize(p, e, reason);
@@ -418,19 +444,25 @@ LineResult S3AccessParser::Parse(std::string_view line, RowBatch& batch, size_t 
     if (IsDash(k)) {
       SetNull(batch, C::kKey, row);
       SetNull(batch, C::kKeyRaw, row);
-    } else if (NeedsUrlDecode(raw)) {
-      decoded_.clear();
-      UrlDecode(raw, &decoded_);
-      if (w[C::kKey]) {
-        batch.nulls(C::kKey)[row] = 0;
-        batch.strings(C::kKey)[row] = batch.Intern(decoded_);
-      }
-      batch.nulls(C::kKeyRaw)[row] = 0;
-      batch.strings(C::kKeyRaw)[row] = raw;
     } else {
+      // Decode %XX straight into the batch; key_raw only where that changed the key. A key
+      // whose escapes do not decode to UTF-8 (%FF) stays as logged.
+      size_t n = raw.size();
+      char* dst = nullptr;
+      if (std::memchr(raw.data(), '%', raw.size()) != nullptr) {
+        dst = batch.Allocate(raw.size());
+        n = UrlDecodeInto(raw, dst);
+        if (n != raw.size() && !IsValidUtf8(std::string_view(dst, n))) n = raw.size();
+      }
       batch.nulls(C::kKey)[row] = 0;
-      batch.strings(C::kKey)[row] = raw;
-      SetNull(batch, C::kKeyRaw, row);
+      if (n != raw.size()) {
+        batch.strings(C::kKey)[row] = std::string_view(dst, n);
+        batch.nulls(C::kKeyRaw)[row] = 0;
+        batch.strings(C::kKeyRaw)[row] = raw;
+      } else {
+        batch.strings(C::kKey)[row] = raw;
+        SetNull(batch, C::kKeyRaw, row);
+      }
     }
   }
   if (w[C::kRequestMethod]) {

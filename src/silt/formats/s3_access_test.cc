@@ -109,6 +109,20 @@ TEST(S3Access, MalformedLinesAreRejectedWithReasons) {
   EXPECT_NE(r.rendered.find("no closing quote"), std::string::npos);
 }
 
+TEST(S3Access, InvalidUtf8IsRejectedAndBadKeyEscapesStayRaw) {
+  std::string bad = kCurrent;
+  bad.replace(bad.find("S3Console/0.4"), 13, "S3Console\xFF/0.4");
+  auto r = ParseForTest(S3(), bad);
+  EXPECT_EQ(r.rejects, 1u);
+  EXPECT_NE(r.rendered.find("not valid UTF-8"), std::string::npos) << r.rendered;
+  std::string key = kCurrent;
+  key.replace(key.find("REST.GET.VERSIONING - "), 22, "REST.GET.OBJECT a%FFb%20c ");
+  auto k = ParseForTest(S3(), key);
+  ASSERT_EQ(k.rows, 1u) << k.rendered;
+  EXPECT_NE(k.rendered.find("\"key\":\"a%FFb%20c\""), std::string::npos) << k.rendered;
+  EXPECT_EQ(k.rendered.find("key_raw"), std::string::npos);
+}
+
 TEST(S3Access, CrLfAndBlankLines) {
   std::string input = std::string(kCurrent) + "\r\n\n" + kCurrent + "\n";
   auto r = ParseForTest(S3(), input);

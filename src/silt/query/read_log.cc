@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "silt/common/strings.h"
 #include "silt/formats/format.h"
 
 namespace silt::query {
@@ -128,8 +129,8 @@ class ThreadRejects final : public formats::RejectSink {
     fixed.line += base_;
     if (plan_->reject_sink() != nullptr) plan_->reject_sink()->OnReject(fixed);
     if (keep_) {
-      rows.push_back(Row{std::string(fixed.object), fixed.line, fixed.offset,
-                         std::string(fixed.reason), std::string(fixed.raw)});
+      rows.push_back(Row{SanitizeUtf8(fixed.object), fixed.line, fixed.offset,
+                         std::string(fixed.reason), SanitizeUtf8(fixed.raw)});
     }
   }
 

@@ -61,7 +61,7 @@ class JsonlRejects final : public formats::RejectSink {
     line += fmt::format("\",\"line\":{},\"byte_offset\":{},\"reason\":\"", r.line, r.offset);
     JsonEscape(r.reason, &line);
     line += "\",\"raw_line\":\"";
-    JsonEscape(r.raw, &line);
+    JsonEscape(SanitizeUtf8(r.raw), &line);
     line += "\"}\n";
     std::lock_guard<std::mutex> lock(mu_);
     if (f_ == nullptr && ok_) {
