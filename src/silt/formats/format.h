@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,10 @@ class Format {
   virtual const Schema& schema() const = 0;
   // The column holding each record's event time (what --partition-by day|hour uses), or "".
   virtual std::string_view time_column() const { return {}; }
+  // A guess of the event time of an object's records from its key alone (log delivery systems
+  // put the time in object names), or nullopt. Used only to plan work: rows are still placed
+  // by their own time.
+  virtual std::optional<int64_t> TimeHintFromKey(std::string_view key) const { return {}; }
   // A parser that decodes at least the columns with wanted[i] == true (the others may be
   // left unset). `wanted` has schema().size() entries.
   virtual std::unique_ptr<LineParser> MakeParser(const std::vector<bool>& wanted) const = 0;

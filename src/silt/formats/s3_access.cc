@@ -480,6 +480,34 @@ LineResult S3AccessParser::Parse(std::string_view line, RowBatch& batch, size_t 
 
 S3AccessFormat::S3AccessFormat() : schema_(MakeSchema()) {}
 
+std::optional<int64_t> S3AccessFormat::TimeHintFromKey(std::string_view key) const {
+  // ...YYYY-MM-DD-HH-MM-SS-XXXXXXXXXXXXXXXX[.gz|.zst]: 20 + 16 characters at the end.
+  size_t dot = key.find('.', key.rfind('/') == std::string_view::npos ? 0 : key.rfind('/'));
+  if (dot != std::string_view::npos) key = key.substr(0, dot);
+  if (key.size() < 36) return {};
+  std::string_view t = key.substr(key.size() - 36, 20);
+  std::string_view hex = key.substr(key.size() - 16);
+  for (char c : hex) {
+    if (!isxdigit(static_cast<unsigned char>(c))) return {};
+  }
+  auto num = [&](size_t pos, size_t n, unsigned* v) {
+    *v = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+      if (t[i] < '0' || t[i] > '9') return false;
+      *v = *v * 10 + static_cast<unsigned>(t[i] - '0');
+    }
+    return true;
+  };
+  unsigned y, mo, d, h, mi, sec;
+  if (!num(0, 4, &y) || t[4] != '-' || !num(5, 2, &mo) || t[7] != '-' || !num(8, 2, &d) ||
+      t[10] != '-' || !num(11, 2, &h) || t[13] != '-' || !num(14, 2, &mi) || t[16] != '-' ||
+      !num(17, 2, &sec) || t[19] != '-' || mo < 1 || mo > 12 || d < 1 ||
+      d > DaysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) {
+    return {};
+  }
+  return (DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * kMicrosPerSecond;
+}
+
 std::unique_ptr<LineParser> S3AccessFormat::MakeParser(const std::vector<bool>& wanted) const {
   std::vector<bool> w = wanted;
   w.resize(schema_.size(), false);

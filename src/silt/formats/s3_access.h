@@ -25,6 +25,9 @@ class S3AccessFormat final : public Format {
   }
   const Schema& schema() const override { return schema_; }
   std::string_view time_column() const override { return "request_time"; }
+  // AWS names log objects <prefix>YYYY-MM-DD-HH-MM-SS-<16 hex>: the delivery time, shortly
+  // after the requests in it.
+  std::optional<int64_t> TimeHintFromKey(std::string_view key) const override;
   std::unique_ptr<LineParser> MakeParser(const std::vector<bool>& wanted) const override;
 
   // Column indices, in schema order.

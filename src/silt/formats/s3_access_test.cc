@@ -123,6 +123,16 @@ TEST(S3Access, InvalidUtf8IsRejectedAndBadKeyEscapesStayRaw) {
   EXPECT_EQ(k.rendered.find("key_raw"), std::string::npos);
 }
 
+TEST(S3Access, TimeHintFromAwsObjectNames) {
+  auto h = S3().TimeHintFromKey("logs/2024-03-01-23-59-07-0A1B2C3D4E5F6071");
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(*h, 1709337547000000);  // 2024-03-01T23:59:07Z
+  EXPECT_TRUE(S3().TimeHintFromKey("2024-03-01-23-59-07-0A1B2C3D4E5F6071.gz").has_value());
+  EXPECT_FALSE(S3().TimeHintFromKey("logs/access.log").has_value());
+  EXPECT_FALSE(S3().TimeHintFromKey("logs/2024-13-01-23-59-07-0A1B2C3D4E5F6071").has_value());
+  EXPECT_FALSE(S3().TimeHintFromKey("logs/2024-03-01-23-59-07-0A1B2C3D4E5F607Z").has_value());
+}
+
 TEST(S3Access, CrLfAndBlankLines) {
   std::string input = std::string(kCurrent) + "\r\n\n" + kCurrent + "\n";
   auto r = ParseForTest(S3(), input);

@@ -281,6 +281,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     ~Cleanup() {
       std::error_code e;
       fs::remove_all(dir, e);
+      fs::remove(dir.parent_path(), e);  // _silt/staging, when no other run is staging
     }
   } cleanup{staging};
 
@@ -395,7 +396,9 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     // spilled and read again with their own partition.
     std::map<int64_t, std::vector<query::ScanUnit>> groups;
     std::vector<query::ScanUnit> unknown;
-    // Peek at every unit on all cores: with many small objects this is I/O-call bound.
+    // Place every unit by its name's time hint or its first line, on all cores: with many
+    // small objects this is I/O-call bound.
+    constexpr int64_t kHintSlack = 3600 * kMicrosPerSecond;
     const auto& units_all = all->units();
     std::vector<std::optional<int64_t>> first_times(units_all.size());
     {
@@ -410,7 +413,17 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
         peekers.emplace_back([&] {
           query::TimePeeker peeker(format);
           for (size_t i = next++; i < units_all.size(); i = next++) {
-            auto r = peeker.Peek(all->objects()[units_all[i].object], units_all[i]);
+            const query::InputObject& obj = all->objects()[units_all[i].object];
+            // The object's name tells its time when it is not close to a partition boundary
+            // (requests come shortly before delivery); otherwise look at its first line.
+            if (units_all[i].begin == 0) {
+              std::optional<int64_t> hint = format->TimeHintFromKey(obj.version.key);
+              if (hint.has_value() && bucket_of(*hint - kHintSlack) == bucket_of(*hint)) {
+                first_times[i] = *hint;
+                continue;
+              }
+            }
+            auto r = peeker.Peek(obj, units_all[i]);
             if (!r.ok()) {
               std::lock_guard<std::mutex> lock(err_mu);
               if (peek_error.ok()) peek_error = r.status();

@@ -141,6 +141,43 @@ TEST_F(ConvertTest, RejectsFileListsBadLinesAndNothingIsLost) {
   EXPECT_NE(ms.str().find("\"rejects\": 2"), std::string::npos);
 }
 
+// Rows land in their own day's folder whatever object they come in and whatever the object's
+// name says: objects spanning midnight, lines out of order, and names that mislead.
+TEST_F(ConvertTest, RowsOfOtherDaysAreRoutedToTheirPartition) {
+  auto line = [](const std::string& day, int i) {
+    return "o b [" + day + ":23:59:59 +0000] 1.1.1.1 - R" + std::to_string(i) +
+           " REST.GET.OBJECT k \"GET / HTTP/1.1\" 200 - " + std::to_string(i) +
+           " 1 1 1 \"-\" \"-\"\n";
+  };
+  const std::string mixed = dir_ + "/mixed";
+  fs::create_directories(mixed);
+  // Named (by AWS convention) for March 2nd, but holding lines of three days, unordered.
+  std::ofstream(mixed + "/2024-03-02-12-00-00-0000000000000001")
+      << line("02/Mar/2024", 1) << line("01/Mar/2024", 2) << line("05/Mar/2024", 3)
+      << line("02/Mar/2024", 4);
+  // Named for March 5th; its first line is of March 1st, after the 1st was written.
+  std::ofstream(mixed + "/2024-03-05-00-10-00-0000000000000002")
+      << line("05/Mar/2024", 5) << line("01/Mar/2024", 6);
+  std::ofstream(mixed + "/plain-name.log") << line("01/Mar/2024", 7) << line("02/Mar/2024", 8);
+  auto o = Options();
+  o.inputs = {mixed};
+  auto s = Convert(o);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->rows, 8u);
+  const std::string q = "FROM '" + out_ + "/**/*.parquet'";
+  EXPECT_EQ(One("SELECT count(*) " + q), "8");
+  EXPECT_EQ(One("SELECT count(*) " + q + " WHERE strftime(request_time, '%Y-%m-%d') <> day"), "0");
+  EXPECT_EQ(One("SELECT string_agg(bytes_sent::VARCHAR, ',' ORDER BY bytes_sent) " + q +
+                " WHERE day = '2024-03-01'"),
+            "2,6,7");
+  EXPECT_EQ(One("SELECT string_agg(bytes_sent::VARCHAR, ',' ORDER BY bytes_sent) " + q +
+                " WHERE day = '2024-03-05'"),
+            "3,5");
+  EXPECT_EQ(One("SELECT count(DISTINCT request_id) " + q), "8");
+  // No spill files are left behind.
+  EXPECT_FALSE(fs::exists(out_ + "/_silt/staging"));
+}
+
 TEST_F(ConvertTest, PartitionByHourAndNone) {
   auto o = Options();
   o.partition = Partitioning::kHour;
