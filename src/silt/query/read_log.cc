@@ -93,6 +93,10 @@ Result<std::shared_ptr<ScanPlan>> BindPlan(duckdb_bind_info info) {
 struct BindData {
   std::shared_ptr<ScanPlan> plan;
   bool rejects_mode = false;
+  // Strings point into silt's read buffers instead of being copied into DuckDB's vectors.
+  // Only for registered plans (silt convert's COPY), whose pipeline has no operator that keeps
+  // a chunk past the next scan call; the buffers live until then (retired readers).
+  bool zero_copy = false;
 };
 
 void DeleteBind(void* p) { delete static_cast<BindData*>(p); }
@@ -183,6 +187,11 @@ void ReadLogBind(duckdb_bind_info info) {
     AddColumn(info, col.name.c_str(), DuckType(col.type));
   }
   auto* bd = new BindData{*plan, false};
+  duckdb_value plan_id = duckdb_bind_get_named_parameter(info, "plan");
+  if (plan_id != nullptr) {
+    bd->zero_copy = true;
+    duckdb_destroy_value(&plan_id);
+  }
   duckdb_bind_set_bind_data(info, bd, DeleteBind);
 }
 
@@ -232,7 +241,7 @@ void ReadLogLocalInit(duckdb_init_info info) {
 }
 
 void CopyBatch(formats::RowBatch& batch, const std::vector<idx_t>& columns,
-               duckdb_data_chunk output) {
+               duckdb_data_chunk output, bool zero_copy) {
   const size_t rows = batch.size();
   for (size_t i = 0; i < columns.size(); ++i) {
     const idx_t col = columns[i];
@@ -260,6 +269,11 @@ void CopyBatch(formats::RowBatch& batch, const std::vector<idx_t>& columns,
             std::memset(&d, 0, sizeof d);
             d.value.inlined.length = static_cast<uint32_t>(s.size());
             if (!s.empty()) std::memcpy(d.value.inlined.inlined, s.data(), s.size());
+          } else if (zero_copy) {
+            duckdb_string_t& d = data[r];
+            d.value.pointer.length = static_cast<uint32_t>(s.size());
+            std::memcpy(d.value.pointer.prefix, s.data(), 4);
+            d.value.pointer.ptr = const_cast<char*>(s.data());
           } else {
             duckdb_vector_assign_string_element_len(vec, r, s.data(), s.size());
           }
@@ -382,7 +396,7 @@ void ReadLogFunction(duckdb_function_info info, duckdb_data_chunk output) {
     duckdb_function_set_error(info, err.message().c_str());
     return;
   }
-  CopyBatch(*ls->batch, ls->columns, output);
+  CopyBatch(*ls->batch, ls->columns, output, bd->zero_copy);
   duckdb_data_chunk_set_size(output, ls->batch->size());
 }
 
