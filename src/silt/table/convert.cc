@@ -215,6 +215,11 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
+  // SILT_TRACE=1 prints the phases of a conversion with their times to standard error.
+  const bool tracing = std::getenv("SILT_TRACE") != nullptr;
+  auto trace = [&](const std::string& what) {
+    if (tracing) fmt::print(stderr, "[{:8.3f} s] {}\n", elapsed(), what);
+  };
   const formats::Format* format = formats::FindFormat(options.format);
   if (format == nullptr) {
     return Status::InvalidArgument(fmt::format("unknown format '{}' (known formats: {})",
@@ -285,6 +290,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     }
   } cleanup{staging};
 
+  trace(fmt::format("{} input objects listed", inputs.size()));
   const auto all = std::make_shared<query::ScanPlan>(format, std::move(inputs));
   JsonlRejects rejects((staging / "rejects.jsonl").string());
   summary.objects = all->objects().size();
@@ -362,7 +368,9 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
         plan_id, SqlQuote(dir.string()), codec, options.row_group_size,
         options.target_file_bytes, field_ids, SqlQuote(format->name()),
         SqlQuote(summary.run_id));
+    trace(fmt::format("copy {} starts", part_dir.empty() ? "(unpartitioned)" : part_dir));
     Status st = db->Exec(sql);
+    trace(fmt::format("copy {} ends", part_dir.empty() ? "(unpartitioned)" : part_dir));
     query::UnregisterPlan(plan_id);
     {
       std::lock_guard<std::mutex> lock(mu);
@@ -525,6 +533,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     if (ec) return Status::IoError(fmt::format("storing rejects: {}", ec.message()));
     summary.rejects_file = (root / rejects_key).string();
   }
+  trace("files published");
   nlohmann::json manifest;
   manifest["run"] = summary.run_id;
   manifest["generation"] = generation;
