@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Fuzzes every format's parser with libFuzzer (clang-14 from Debian) for FUZZ_SECONDS each
+# (default 60). New crashes are written to fuzz/crashes/<format>/; copy a minimised one into
+# fuzz/corpus/<format>/ to keep it as a regression case (replayed by `make test`).
+#   make fuzz                      # every format, 60 s each
+#   FUZZ_SECONDS=600 FUZZ_FORMATS="s3_access" make fuzz
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+for p in clang-14 libclang-rt-14-dev; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev; break; }
+done
+FORMATS=${FUZZ_FORMATS:-$(sed -n 's/^set(SILT_FUZZ_FORMATS \(.*\) CACHE.*/\1/p' fuzz/CMakeLists.txt)}
+cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
+  -DCMAKE_CXX_COMPILER=clang++-14 -DSILT_FUZZ=ON -DSILT_BUILD_TESTS=OFF -DSILT_BUILD_BENCH=OFF \
+  "-DSILT_FUZZ_FORMATS=$(echo $FORMATS | tr ' ' ';')" >/dev/null
+for f in $FORMATS; do cmake --build build/fuzz --target "fuzz_$f" -j 2 >/dev/null; done
+for f in $FORMATS; do
+  mkdir -p "build/fuzz/corpus-$f" "fuzz/crashes/$f"
+  echo "fuzzing $f for ${FUZZ_SECONDS:-60} s"
+  build/fuzz/fuzz/fuzz_"$f" -max_total_time="${FUZZ_SECONDS:-60}" -max_len=4096 \
+    -artifact_prefix="fuzz/crashes/$f/" "build/fuzz/corpus-$f" "fuzz/corpus/$f" \
+    "src/silt/formats/golden/$f" 2>&1 | tail -3
+done
