@@ -11,7 +11,7 @@ for p in clang-14 libclang-rt-14-dev; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev; break; }
 done
-FORMATS=${FUZZ_FORMATS:-$(sed -n 's/^set(SILT_FUZZ_FORMATS \(.*\) CACHE.*/\1/p' fuzz/CMakeLists.txt)}
+FORMATS=${FUZZ_FORMATS:-$(awk '/^set\(SILT_FUZZ_FORMATS/ {on=1; next} on && /CACHE/ {on=0} on {print $1}' fuzz/CMakeLists.txt | tr '\n' ' ')}
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 \
   -DCMAKE_CXX_COMPILER=clang++-14 -DSILT_FUZZ=ON -DSILT_BUILD_TESTS=OFF -DSILT_BUILD_BENCH=OFF \
   "-DSILT_FUZZ_FORMATS=$(echo $FORMATS | tr ' ' ';')" >/dev/null

@@ -2,13 +2,17 @@
 
 #include <cstring>
 
+// One include per format.
 #include "silt/formats/s3_access.h"
 
 namespace silt::formats {
 
 std::vector<const Format*> AllFormats() {
+  // One instance per format, in the order `silt formats` lists them.
   static const S3AccessFormat s3_access;
-  return {&s3_access};
+  return {
+      &s3_access,
+  };
 }
 
 const Format* FindFormat(std::string_view name) {
