@@ -49,6 +49,8 @@ std::vector<GoldenCase> Discover() {
   return cases;
 }
 
+void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.input.string(); }
+
 class Golden : public ::testing::TestWithParam<GoldenCase> {};
 
 TEST_P(Golden, MatchesExpected) {
