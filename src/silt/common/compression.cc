@@ -1,5 +1,6 @@
 #include "silt/common/compression.h"
 
+#include <bzlib.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -15,6 +16,7 @@ std::string_view CompressionName(Compression c) {
     case Compression::kNone: return "none";
     case Compression::kGzip: return "gzip";
     case Compression::kZstd: return "zstd";
+    case Compression::kBzip2: return "bzip2";
   }
   return "none";
 }
@@ -23,7 +25,9 @@ Result<Compression> ParseCompression(std::string_view name) {
   if (name == "none" || name.empty()) return Compression::kNone;
   if (name == "gzip" || name == "gz") return Compression::kGzip;
   if (name == "zstd" || name == "zst") return Compression::kZstd;
-  return Status::InvalidArgument(fmt::format("unknown compression '{}' (none, gzip, zstd)", name));
+  if (name == "bzip2" || name == "bz2") return Compression::kBzip2;
+  return Status::InvalidArgument(
+      fmt::format("unknown compression '{}' (none, gzip, zstd, bzip2)", name));
 }
 
 Compression DetectCompression(std::string_view head) {
@@ -35,6 +39,12 @@ Compression DetectCompression(std::string_view head) {
       static_cast<unsigned char>(head[1]) == 0xb5 && static_cast<unsigned char>(head[2]) == 0x2f &&
       static_cast<unsigned char>(head[3]) == 0xfd) {
     return Compression::kZstd;
+  }
+  // "BZh" + block size digit 1-9 + the block magic's first byte (0x31, or 0x17 for an empty
+  // stream): five bytes keep text that starts with "BZh" from being taken for bzip2.
+  if (head.size() >= 5 && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h' && head[3] >= '1' &&
+      head[3] <= '9' && (head[4] == 0x31 || head[4] == 0x17)) {
+    return Compression::kBzip2;
   }
   return Compression::kNone;
 }
@@ -50,6 +60,16 @@ Result<std::string> Compress(Compression c, std::string_view data, int level) {
       size_t n = libdeflate_gzip_compress(comp, data.data(), data.size(), out.data(), out.size());
       libdeflate_free_compressor(comp);
       if (n == 0) return Status::Internal("gzip compression failed");
+      out.resize(n);
+      return out;
+    }
+    case Compression::kBzip2: {
+      std::string out(data.size() + data.size() / 100 + 600, '\0');
+      unsigned int n = static_cast<unsigned int>(out.size());
+      int rc = BZ2_bzBuffToBuffCompress(out.data(), &n, const_cast<char*>(data.data()),
+                                        static_cast<unsigned int>(data.size()),
+                                        level > 0 ? level : 9, 0, 0);
+      if (rc != BZ_OK) return Status::Internal(fmt::format("bzip2 compression failed ({})", rc));
       out.resize(n);
       return out;
     }
@@ -152,10 +172,58 @@ class ZstdDecompressor final : public Decompressor {
   bool at_end_ = false;
 };
 
+class Bzip2Decompressor final : public Decompressor {
+ public:
+  Bzip2Decompressor() {
+    std::memset(&bz_, 0, sizeof bz_);
+    ok_ = BZ2_bzDecompressInit(&bz_, 0, 0) == BZ_OK;
+  }
+  ~Bzip2Decompressor() override {
+    if (ok_) BZ2_bzDecompressEnd(&bz_);
+  }
+  Result<size_t> Decompress(std::string_view& in, char* out, size_t cap) override {
+    if (!ok_) return Status::Internal("bzip2 BZ2_bzDecompressInit failed");
+    size_t written = 0;
+    while (written < cap && !in.empty()) {
+      if (stream_done_) {
+        // Another bzip2 stream follows (pbzip2 and `cat a.bz2 b.bz2` write such files).
+        BZ2_bzDecompressEnd(&bz_);
+        std::memset(&bz_, 0, sizeof bz_);
+        ok_ = BZ2_bzDecompressInit(&bz_, 0, 0) == BZ_OK;
+        if (!ok_) return Status::Internal("bzip2 BZ2_bzDecompressInit failed");
+        stream_done_ = false;
+      }
+      bz_.next_in = const_cast<char*>(in.data());
+      bz_.avail_in = static_cast<unsigned int>(std::min<size_t>(in.size(), 1u << 30));
+      bz_.next_out = out + written;
+      bz_.avail_out = static_cast<unsigned int>(std::min<size_t>(cap - written, 1u << 30));
+      unsigned int before_in = bz_.avail_in;
+      unsigned int before_out = bz_.avail_out;
+      int rc = BZ2_bzDecompress(&bz_);
+      in.remove_prefix(before_in - bz_.avail_in);
+      written += before_out - bz_.avail_out;
+      if (rc == BZ_STREAM_END) {
+        stream_done_ = true;
+        continue;
+      }
+      if (rc != BZ_OK) return Status::Corruption(fmt::format("bzip2: invalid data ({})", rc));
+      if (before_in == bz_.avail_in && before_out == bz_.avail_out) break;
+    }
+    return written;
+  }
+  bool AtEnd() const override { return stream_done_; }
+
+ private:
+  bz_stream bz_;
+  bool ok_ = false;
+  bool stream_done_ = false;
+};
+
 }  // namespace
 
 std::unique_ptr<Decompressor> MakeDecompressor(Compression c) {
   switch (c) {
+    case Compression::kBzip2: return std::make_unique<Bzip2Decompressor>();
     case Compression::kGzip: return std::make_unique<GzipDecompressor>();
     case Compression::kZstd: return std::make_unique<ZstdDecompressor>();
     case Compression::kNone: break;

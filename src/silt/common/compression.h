@@ -1,5 +1,6 @@
 // Byte-level compression: detection by magic bytes, whole-buffer compression for writers and
-// streaming decompression for readers (gzip — including multi-member files — and zstd).
+// streaming decompression for readers (gzip — including multi-member files —, zstd and
+// bzip2 — including concatenated streams).
 #pragma once
 
 #include <cstddef>
@@ -11,9 +12,9 @@
 
 namespace silt {
 
-enum class Compression { kNone, kGzip, kZstd };
+enum class Compression { kNone, kGzip, kZstd, kBzip2 };
 
-std::string_view CompressionName(Compression c);  // "none", "gzip", "zstd"
+std::string_view CompressionName(Compression c);  // "none", "gzip", "zstd", "bzip2"
 Result<Compression> ParseCompression(std::string_view name);
 
 // Looks at the first bytes of an object (4 are enough) and names its compression.

@@ -45,7 +45,17 @@ TEST_P(CompressionRoundTrip, WholeAndStreaming) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Codecs, CompressionRoundTrip,
-                         ::testing::Values(Compression::kGzip, Compression::kZstd));
+                         ::testing::Values(Compression::kGzip, Compression::kZstd,
+                                           Compression::kBzip2));
+
+TEST(Compression, ConcatenatedBzip2StreamsAreOneStream) {
+  auto a = Compress(Compression::kBzip2, "first\n");
+  auto b = Compress(Compression::kBzip2, "second\n");
+  auto both = Decompress(Compression::kBzip2, *a + *b);
+  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  EXPECT_EQ(*both, "first\nsecond\n");
+  EXPECT_EQ(DetectCompression("BZh is not bzip2"), Compression::kNone);
+}
 
 TEST(Compression, ConcatenatedGzipMembersAreOneStream) {
   auto a = Compress(Compression::kGzip, "first\n");

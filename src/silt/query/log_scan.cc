@@ -109,7 +109,7 @@ static bool CompressedByName(std::string_view name) {
   auto ends = [&](std::string_view s) {
     return name.size() >= s.size() && name.substr(name.size() - s.size()) == s;
   };
-  return ends(".gz") || ends(".gzip") || ends(".zst") || ends(".zstd");
+  return ends(".gz") || ends(".gzip") || ends(".zst") || ends(".zstd") || ends(".bz2");
 }
 
 ScanPlan::ScanPlan(const formats::Format* format, std::vector<InputObject> objects,
