@@ -69,6 +69,11 @@ void AddConvert(CLI::App& app, int* exit_code) {
                   "File, directory or glob to read (repeatable); gzip/zstd detected by content")
       ->required();
   cmd->add_option("--output,-o", o->c.output, "Output directory")->required();
+  cmd->add_option("--key-pattern", o->c.key_pattern,
+                  "Columns from object keys, e.g. '{customer}/audit/{date}.csv' ({name} = one "
+                  "path segment's text, * within a segment, ** across segments)");
+  cmd->add_flag("--with-source-columns", o->c.source_columns,
+                "Add source_object and source_line columns");
   cmd->add_option("--partition-by", o->partition, "day | hour | none (by the format's event time)")
       ->capture_default_str();
   cmd->add_option("--compression", o->c.compression, "zstd | snappy | gzip | lz4 | uncompressed")
@@ -200,6 +205,7 @@ void AddSql(CLI::App& app, int* exit_code) {
       "sql",
       "Run SQL (DuckDB dialect) over raw logs and Parquet alike. Raw logs:\n"
       "  read_log('<path, dir or glob>', format => 's3_access')\n"
+      "    optional: key_pattern => '{customer}/audit/{date}.csv', source_columns => true\n"
       "  read_log_rejects('<path>', format => 's3_access')   -- lines that did not parse\n"
       "Converted output: FROM '<output>/**/*.parquet'. With no query: an interactive prompt\n"
       "(or the statements on standard input when it is not a terminal).");

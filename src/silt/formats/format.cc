@@ -3,6 +3,7 @@
 #include <cstring>
 
 // One include per format.
+#include "silt/formats/cloudfront.h"
 #include "silt/formats/s3_access.h"
 
 namespace silt::formats {
@@ -10,8 +11,10 @@ namespace silt::formats {
 std::vector<const Format*> AllFormats() {
   // One instance per format, in the order `silt formats` lists them.
   static const S3AccessFormat s3_access;
+  static const CloudFrontFormat cloudfront;
   return {
       &s3_access,
+      &cloudfront,
   };
 }
 
@@ -62,6 +65,7 @@ void LineScanner::Scan(const char** pos, const char* end, RowBatch& batch,
             break;
           }
         }
+        if (row_lines_ != nullptr) row_lines_[row] = line_no;
         ++row;
         ++counters->rows;
         break;

@@ -116,6 +116,9 @@ class LineScanner {
   // window's time column.
   void set_window(const TimeWindow* window) { window_ = window; }
 
+  // When set, Scan stores each kept row's line number at row_lines[row] (kCapacity entries).
+  void set_row_lines(uint64_t* row_lines) { row_lines_ = row_lines; }
+
   // Starts a region of an object whose first line has number `first_line` and starts at byte
   // `first_offset`. (A region in the middle of an object may not know its line number; the
   // caller then counts from 1 and corrects the numbers it reports.)
@@ -136,6 +139,7 @@ class LineScanner {
  private:
   LineParser* parser_;
   const TimeWindow* window_ = nullptr;
+  uint64_t* row_lines_ = nullptr;
   uint64_t line_ = 1;
   uint64_t offset_ = 0;
   std::string reason_;

@@ -143,6 +143,32 @@ const ScanUnit* ScanPlan::ClaimUnit(std::atomic<size_t>& cursor) const {
   return i < units_.size() ? &units_[i] : nullptr;
 }
 
+Status ScanPlan::SetExtraColumns(std::optional<KeyPattern> pattern, bool source_columns) {
+  extra_columns_.clear();
+  captures_.clear();
+  auto add = [&](const std::string& name, formats::ColumnType type) -> Status {
+    if (formats::FindColumn(format_->schema(), name) >= 0) {
+      return Status::InvalidArgument(fmt::format(
+          "column '{}' (from the key pattern or source columns) is already a column of format {}",
+          name, format_->name()));
+    }
+    extra_columns_.push_back({name, type});
+    return Status::OK();
+  };
+  if (pattern.has_value()) {
+    for (const auto& n : pattern->names()) SILT_RETURN_IF_ERROR(add(n, formats::ColumnType::kVarchar));
+    captures_.reserve(objects_.size());
+    for (const auto& o : objects_) captures_.push_back(pattern->Match(o.version.key));
+  }
+  if (source_columns) {
+    SILT_RETURN_IF_ERROR(add("source_object", formats::ColumnType::kVarchar));
+    SILT_RETURN_IF_ERROR(add("source_line", formats::ColumnType::kInt64));
+  }
+  pattern_ = std::move(pattern);
+  source_columns_ = source_columns;
+  return Status::OK();
+}
+
 void ScanPlan::SetError(const Status& s) {
   std::lock_guard<std::mutex> lock(mu_);
   if (error_.ok()) error_ = s;

@@ -17,6 +17,7 @@
 #include "silt/common/compression.h"
 #include "silt/common/status.h"
 #include "silt/formats/format.h"
+#include "silt/query/key_pattern.h"
 #include "silt/store/store.h"
 
 namespace silt::query {
@@ -74,6 +75,24 @@ class ScanPlan {
   void set_reject_sink(formats::RejectSink* sink) { rejects_ = sink; }
   formats::RejectSink* reject_sink() const { return rejects_; }
 
+  // Columns beyond the format's: one VARCHAR per key-pattern capture (NULL for objects whose
+  // key does not match), then, with source columns, `source_object` (VARCHAR, the object's
+  // name) and `source_line` (BIGINT, 1-based line within the decompressed object). Set before
+  // scanning. InvalidArgument when a capture name collides with a format column.
+  Status SetExtraColumns(std::optional<KeyPattern> pattern, bool source_columns);
+  struct ExtraColumn {
+    std::string name;
+    formats::ColumnType type;
+  };
+  const std::vector<ExtraColumn>& extra_columns() const { return extra_columns_; }
+  bool source_columns() const { return source_columns_; }
+  size_t capture_count() const { return pattern_ ? pattern_->names().size() : 0; }
+  // The captures of object `i` (nullptr when its key does not match the pattern).
+  const std::vector<std::string>* captures(size_t i) const {
+    return i < captures_.size() && captures_[i].has_value() ? &*captures_[i] : nullptr;
+  }
+  const std::optional<KeyPattern>& key_pattern() const { return pattern_; }
+
   // Keep only rows whose time lies in the window; spill the others. Set before scanning.
   void set_window(const formats::TimeWindow& window) { window_ = window; has_window_ = true; }
   const formats::TimeWindow* window() const { return has_window_ ? &window_ : nullptr; }
@@ -92,6 +111,10 @@ class ScanPlan {
   formats::RejectSink* rejects_ = nullptr;
   formats::TimeWindow window_;
   bool has_window_ = false;
+  std::optional<KeyPattern> pattern_;
+  bool source_columns_ = false;
+  std::vector<ExtraColumn> extra_columns_;
+  std::vector<std::optional<std::vector<std::string>>> captures_;
   ScanCounters counters_;
   mutable std::mutex mu_;
   Status error_;

@@ -86,8 +86,24 @@ Result<std::shared_ptr<ScanPlan>> BindPlan(duckdb_bind_info info) {
     return Status::InvalidArgument(fmt::format("unknown format '{}' (known formats: {})",
                                                format_name, formats::FormatNames()));
   }
+  std::optional<KeyPattern> pattern;
+  duckdb_value kp = duckdb_bind_get_named_parameter(info, "key_pattern");
+  if (kp != nullptr) {
+    std::string text = TakeVarchar(kp);
+    duckdb_destroy_value(&kp);
+    SILT_ASSIGN_OR_RETURN(KeyPattern parsed, KeyPattern::Parse(text));
+    pattern = std::move(parsed);
+  }
+  bool source_columns = false;
+  duckdb_value sc = duckdb_bind_get_named_parameter(info, "source_columns");
+  if (sc != nullptr) {
+    source_columns = duckdb_get_bool(sc);
+    duckdb_destroy_value(&sc);
+  }
   SILT_ASSIGN_OR_RETURN(std::vector<InputObject> objects, ResolveInputs(locations));
-  return std::make_shared<ScanPlan>(format, std::move(objects));
+  auto plan = std::make_shared<ScanPlan>(format, std::move(objects));
+  SILT_RETURN_IF_ERROR(plan->SetExtraColumns(std::move(pattern), source_columns));
+  return plan;
 }
 
 struct BindData {
@@ -168,6 +184,16 @@ struct LocalState {
   const char* end = nullptr;
   ThreadRejects rejects;
   std::vector<idx_t> columns;  // output vector i holds schema column columns[i]
+  // Which rows of the batch came from which object (for key-pattern and source columns):
+  // rows [row, next segment's row) belong to `object`, whose line numbers start at base + 1.
+  struct Segment {
+    size_t row;
+    size_t object;
+    uint64_t line_base;
+  };
+  std::vector<Segment> segments;
+  std::vector<uint64_t> row_lines = std::vector<uint64_t>(formats::RowBatch::kCapacity);
+  uint64_t unit_line_base = 0;
 };
 
 void DeleteLocal(void* p) { delete static_cast<LocalState*>(p); }
@@ -184,6 +210,9 @@ void ReadLogBind(duckdb_bind_info info) {
     return;
   }
   for (const auto& col : (*plan)->format()->schema()) {
+    AddColumn(info, col.name.c_str(), DuckType(col.type));
+  }
+  for (const auto& col : (*plan)->extra_columns()) {
     AddColumn(info, col.name.c_str(), DuckType(col.type));
   }
   auto* bd = new BindData{*plan, false};
@@ -236,17 +265,56 @@ void ReadLogLocalInit(duckdb_init_info info) {
   ls->parser = format->MakeParser(wanted);
   ls->scanner = std::make_unique<formats::LineScanner>(ls->parser.get());
   ls->scanner->set_window(window);
+  if (bd->plan->source_columns()) ls->scanner->set_row_lines(ls->row_lines.data());
   ls->batch = std::make_unique<formats::RowBatch>(format->schema());
   duckdb_init_set_init_data(info, ls, DeleteLocal);
 }
 
+void SetString(duckdb_vector vec, size_t r, std::string_view s) {
+  duckdb_vector_assign_string_element_len(vec, r, s.data(), s.size());
+}
+
+// Key-pattern captures, source_object, source_line: constant per segment of rows.
+void CopyExtraColumn(const ScanPlan& plan, const LocalState& ls, size_t extra, size_t rows,
+                     duckdb_vector vec) {
+  const size_t captures = plan.capture_count();
+  for (size_t s = 0; s < ls.segments.size(); ++s) {
+    const auto& seg = ls.segments[s];
+    const size_t end = s + 1 < ls.segments.size() ? ls.segments[s + 1].row : rows;
+    if (seg.row >= end) continue;
+    if (extra < captures) {
+      const std::vector<std::string>* caps = plan.captures(seg.object);
+      if (caps == nullptr) {
+        duckdb_vector_ensure_validity_writable(vec);
+        uint64_t* validity = duckdb_vector_get_validity(vec);
+        for (size_t r = seg.row; r < end; ++r) duckdb_validity_set_row_invalid(validity, r);
+      } else {
+        for (size_t r = seg.row; r < end; ++r) SetString(vec, r, (*caps)[extra]);
+      }
+    } else if (extra == captures) {
+      const std::string& name = plan.objects()[seg.object].name;
+      for (size_t r = seg.row; r < end; ++r) SetString(vec, r, name);
+    } else {
+      auto* data = static_cast<int64_t*>(duckdb_vector_get_data(vec));
+      for (size_t r = seg.row; r < end; ++r) {
+        data[r] = static_cast<int64_t>(ls.row_lines[r] + seg.line_base);
+      }
+    }
+  }
+}
+
 void CopyBatch(formats::RowBatch& batch, const std::vector<idx_t>& columns,
-               duckdb_data_chunk output, bool zero_copy) {
+               duckdb_data_chunk output, bool zero_copy, const ScanPlan& plan,
+               const LocalState& ls) {
   const size_t rows = batch.size();
   for (size_t i = 0; i < columns.size(); ++i) {
     const idx_t col = columns[i];
     duckdb_vector vec = duckdb_data_chunk_get_vector(output, i);
-    if (col >= batch.column_count()) continue;  // row id pseudo-column: left as is
+    if (col >= batch.column_count()) {
+      const size_t extra = col - batch.column_count();
+      if (extra < plan.extra_columns().size()) CopyExtraColumn(plan, ls, extra, rows, vec);
+      continue;  // else the row id pseudo-column: left as is
+    }
     const uint8_t* nulls = batch.nulls(col);
     bool any_null = false;
     for (size_t r = 0; r < rows; ++r) any_null |= nulls[r] != 0;
@@ -306,6 +374,7 @@ void CopyBatch(formats::RowBatch& batch, const std::vector<idx_t>& columns,
 // Fills ls->batch from the current buffer, opening units as needed. Returns false when all
 // units are done. Sets an error on the plan when reading fails.
 bool FillBatch(ScanPlan* plan, GlobalState* gs, LocalState* ls, bool keep_rejects) {
+  ls->segments.clear();
   // Rows of the previous batch have been copied out: retired buffers may be reused.
   for (auto& r : ls->retired) ls->pool.push_back(std::move(r));
   ls->retired.clear();
@@ -314,6 +383,11 @@ bool FillBatch(ScanPlan* plan, GlobalState* gs, LocalState* ls, bool keep_reject
   while (true) {
     if (ls->pos != nullptr && ls->pos < ls->end) {
       const InputObject& obj = plan->objects()[ls->unit->object];
+      if (!plan->extra_columns().empty() &&
+          (ls->segments.empty() || ls->segments.back().object != ls->unit->object ||
+           ls->segments.back().line_base != ls->unit_line_base)) {
+        ls->segments.push_back({ls->batch->size(), ls->unit->object, ls->unit_line_base});
+      }
       ls->scanner->Scan(&ls->pos, ls->end, *ls->batch, obj.name, &ls->rejects, &counters);
       if (ls->batch->full() || ls->pos < ls->end) break;
       if (keep_rejects && ls->rejects.rows.size() >= formats::RowBatch::kCapacity) break;
@@ -339,6 +413,18 @@ bool FillBatch(ScanPlan* plan, GlobalState* gs, LocalState* ls, bool keep_reject
           ls->scanner->Begin(1, ls->reader->buffer_offset());
           ls->rejects.set_first_line_offset(ls->reader->buffer_offset());
           ls->unit_started = true;
+          ls->unit_line_base = 0;
+          if (plan->source_columns() && !ls->reader->starts_object()) {
+            // Exact line numbers for a range in the middle of a large object.
+            auto lines = CountLinesBefore(plan->objects()[ls->unit->object],
+                                          ls->reader->buffer_offset());
+            if (!lines.ok()) {
+              plan->SetError(lines.status());
+              more = false;
+              break;
+            }
+            ls->unit_line_base = *lines;
+          }
         }
         continue;
       }
@@ -396,7 +482,7 @@ void ReadLogFunction(duckdb_function_info info, duckdb_data_chunk output) {
     duckdb_function_set_error(info, err.message().c_str());
     return;
   }
-  CopyBatch(*ls->batch, ls->columns, output, bd->zero_copy);
+  CopyBatch(*ls->batch, ls->columns, output, bd->zero_copy, *plan, *ls);
   duckdb_data_chunk_set_size(output, ls->batch->size());
 }
 
@@ -442,6 +528,12 @@ Status RegisterOne(duckdb_connection conn, const char* name, duckdb_table_functi
   duckdb_logical_type varchar = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
   duckdb_table_function_add_named_parameter(tf, "format", varchar);
   duckdb_destroy_logical_type(&varchar);
+  duckdb_logical_type text = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+  duckdb_table_function_add_named_parameter(tf, "key_pattern", text);
+  duckdb_destroy_logical_type(&text);
+  duckdb_logical_type boolean = duckdb_create_logical_type(DUCKDB_TYPE_BOOLEAN);
+  duckdb_table_function_add_named_parameter(tf, "source_columns", boolean);
+  duckdb_destroy_logical_type(&boolean);
   duckdb_logical_type ubig = duckdb_create_logical_type(DUCKDB_TYPE_UBIGINT);
   duckdb_table_function_add_named_parameter(tf, "plan", ubig);
   duckdb_destroy_logical_type(&ubig);

@@ -115,6 +115,45 @@ TEST_F(ReadLogTest, RejectsAreListedWithObjectLineAndReason) {
   EXPECT_NE(r->Text(3, 1).find("http_status"), std::string::npos);
 }
 
+TEST_F(ReadLogTest, KeyPatternAndSourceColumns) {
+  const std::string line =
+      "o b [01/Mar/2024:00:00:00 +0000] 1.1.1.1 - R OP k \"GET / HTTP/1.1\" 200 - 1 1 1 1 \"-\" \"-\"\n";
+  fs::create_directories(dir_ + "/in/acme/audit");
+  fs::create_directories(dir_ + "/in/globex/audit");
+  std::ofstream(dir_ + "/in/acme/audit/2024-03-01.log") << line << "bad line\n" << line;
+  std::ofstream(dir_ + "/in/globex/audit/2024-03-02.log") << line;
+  std::ofstream(dir_ + "/in/stray.log") << line;
+  auto r = db_->Query("SELECT customer, date, source_object, source_line FROM read_log('" + dir_ +
+                      "/in', format => 's3_access', key_pattern => '{customer}/audit/{date}.log', "
+                      "source_columns => true) ORDER BY source_object, source_line");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->row_count(), 4u);
+  EXPECT_EQ(r->Text(0, 0), "acme");
+  EXPECT_EQ(r->Text(1, 0), "2024-03-01");
+  EXPECT_EQ(r->Text(2, 0), dir_ + "/in/acme/audit/2024-03-01.log");
+  EXPECT_EQ(r->Int64(3, 0), 1);
+  EXPECT_EQ(r->Int64(3, 1), 3);  // line 2 was rejected
+  EXPECT_EQ(r->Text(0, 2), "globex");
+  EXPECT_TRUE(r->IsNull(0, 3));  // stray.log does not match the pattern
+  EXPECT_EQ(r->Int64(3, 3), 1);
+  auto clash = db_->Query("SELECT * FROM read_log('" + dir_ + "/in', format => 's3_access', "
+                          "key_pattern => '{bucket}/**')");
+  ASSERT_FALSE(clash.ok());
+  EXPECT_NE(clash.status().message().find("already a column"), std::string::npos);
+}
+
+TEST_F(ReadLogTest, SourceLinesAreExactInRangesOfLargeObjects) {
+  // 40 MiB object: read in 32 MiB ranges; line numbers must still count from the object start.
+  Generate(40 << 20, 1);
+  auto r = db_->Query("SELECT count(*), count(DISTINCT source_line), min(source_line), max(source_line) "
+                      "FROM read_log('" + dir_ + "/raw', format => 's3_access', source_columns => true)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->Int64(0, 0), static_cast<int64_t>(lines_));
+  EXPECT_EQ(r->Int64(1, 0), static_cast<int64_t>(lines_));
+  EXPECT_EQ(r->Int64(2, 0), 1);
+  EXPECT_EQ(r->Int64(3, 0), static_cast<int64_t>(lines_));
+}
+
 TEST_F(ReadLogTest, ClearErrors) {
   auto unknown = db_->Query("SELECT * FROM read_log('" + dir_ + "', format => 'nope')");
   ASSERT_FALSE(unknown.ok());

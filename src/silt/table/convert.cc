@@ -293,6 +293,14 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   trace(fmt::format("{} input objects listed", inputs.size()));
   const auto all = std::make_shared<query::ScanPlan>(format, std::move(inputs));
   JsonlRejects rejects((staging / "rejects.jsonl").string());
+  {
+    std::optional<query::KeyPattern> pattern;
+    if (!options.key_pattern.empty()) {
+      SILT_ASSIGN_OR_RETURN(query::KeyPattern kp, query::KeyPattern::Parse(options.key_pattern));
+      pattern = std::move(kp);
+    }
+    SILT_RETURN_IF_ERROR(all->SetExtraColumns(std::move(pattern), options.source_columns));
+  }
   summary.objects = all->objects().size();
   summary.input_bytes = all->total_bytes();
 
@@ -307,6 +315,10 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   for (size_t i = 0; i < schema.size(); ++i) {
     if (i) field_ids += ", ";
     field_ids += fmt::format("{}: {}", query::SqlIdent(schema[i].name), i + 1);
+  }
+  for (size_t i = 0; i < all->extra_columns().size(); ++i) {
+    field_ids += fmt::format(", {}: {}", query::SqlIdent(all->extra_columns()[i].name),
+                             schema.size() + i + 1);
   }
 
   // Progress over all the copies of this run.
@@ -347,9 +359,11 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
 
   // One COPY per partition: DuckDB's own PARTITION_BY buffers every partition in memory
   // before writing; routing rows ourselves keeps memory bounded and both cores busy.
-  std::vector<std::pair<fs::path, std::string>> copies;  // staging dir -> partition folder
+  // staging dir -> partition folder ("" with DuckDB's partitioning: the files' subfolders)
+  std::vector<std::pair<fs::path, std::string>> copies;
   bool spill_bytes_count = false;
-  auto run_copy = [&](std::shared_ptr<query::ScanPlan> plan, const std::string& part_dir) -> Status {
+  auto run_copy = [&](std::shared_ptr<query::ScanPlan> plan, const std::string& part_dir,
+                      const std::string& duckdb_partitions = "") -> Status {
     plan->set_reject_sink(&rejects);
     {
       std::lock_guard<std::mutex> lock(mu);
@@ -361,13 +375,17 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     std::error_code mk;
     fs::create_directories(dir.parent_path(), mk);
     const std::string sql = fmt::format(
-        "COPY (SELECT * FROM read_log(NULL, plan => {})) TO {} (FORMAT parquet, {}, "
-        "ROW_GROUP_SIZE {}, FILE_SIZE_BYTES {}, FILE_EXTENSION 'tmp', "
+        "COPY (SELECT *{} FROM read_log(NULL, plan => {})) TO {} (FORMAT parquet, {}, "
+        "ROW_GROUP_SIZE {}, {}, FILE_EXTENSION 'tmp', "
         "FILENAME_PATTERN 'part-{{uuid}}', FIELD_IDS {{{}}}, "
         "KV_METADATA {{'silt.format': {}, 'silt.run': {}}})",
-        plan_id, SqlQuote(dir.string()), codec, options.row_group_size,
-        options.target_file_bytes, field_ids, SqlQuote(format->name()),
-        SqlQuote(summary.run_id));
+        duckdb_partitions.empty() ? "" : ", " + duckdb_partitions, plan_id,
+        SqlQuote(dir.string()), codec, options.row_group_size,
+        duckdb_partitions.empty()
+            ? fmt::format("FILE_SIZE_BYTES {}", options.target_file_bytes)
+            : std::string(options.partition == Partitioning::kDay ? "PARTITION_BY (day)"
+                                                                   : "PARTITION_BY (day, hour)"),
+        field_ids, SqlQuote(format->name()), SqlQuote(summary.run_id));
     trace(fmt::format("copy {} starts", part_dir.empty() ? "(unpartitioned)" : part_dir));
     Status st = db->Exec(sql);
     trace(fmt::format("copy {} ends", part_dir.empty() ? "(unpartitioned)" : part_dir));
@@ -386,6 +404,15 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
 
   if (options.partition == Partitioning::kNone) {
     SILT_RETURN_IF_ERROR(run_copy(all, ""));
+  } else if (!all->extra_columns().empty()) {
+    // Key-pattern and source columns belong to the object a row was read from, which silt's
+    // partition spill does not keep: let DuckDB partition (it buffers partitions in memory).
+    const std::string t = query::SqlIdent(format->time_column());
+    SILT_RETURN_IF_ERROR(run_copy(
+        all, "",
+        options.partition == Partitioning::kDay
+            ? fmt::format("strftime({}, '%Y-%m-%d') AS day", t)
+            : fmt::format("strftime({0}, '%Y-%m-%d') AS day, strftime({0}, '%H') AS hour", t)));
   } else {
     const int tcol = formats::FindColumn(schema, format->time_column());
     const int64_t width = options.partition == Partitioning::kDay ? kMicrosPerDay
@@ -501,7 +528,12 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     for (auto it = fs::recursive_directory_iterator(dir, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (it->is_regular_file() && it->path().extension() == ".tmp") {
-        staged.emplace_back(it->path(), part);
+        std::string folder = part;
+        if (folder.empty()) {
+          fs::path rel = fs::relative(it->path().parent_path(), dir);
+          if (rel != ".") folder = rel.string();
+        }
+        staged.emplace_back(it->path(), folder);
       }
     }
     if (ec == std::errc::no_such_file_or_directory) ec.clear();  // a copy without rows

@@ -24,6 +24,11 @@ Result<Partitioning> ParsePartitioning(const std::string& name);
 struct ConvertOptions {
   std::vector<std::string> inputs;  // paths, directories, globs
   std::string format;               // format id, e.g. "s3_access"
+  // Adds the captures of a pattern such as "{customer}/audit/{date}.csv" as VARCHAR columns
+  // (matched against each object's key relative to its input location; see key_pattern.h).
+  std::string key_pattern;
+  // Adds source_object and source_line columns.
+  bool source_columns = false;
   std::string output;               // output directory (file:// or a path)
   Partitioning partition = Partitioning::kDay;
   std::string compression = "zstd";  // zstd | snappy | gzip | lz4 | uncompressed

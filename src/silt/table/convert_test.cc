@@ -178,6 +178,22 @@ TEST_F(ConvertTest, RowsOfOtherDaysAreRoutedToTheirPartition) {
   EXPECT_FALSE(fs::exists(out_ + "/_silt/staging"));
 }
 
+TEST_F(ConvertTest, KeyPatternColumnsLandInTheFiles) {
+  auto o = Options();
+  o.key_pattern = "{yyyy}-{mm}-{dd}-**";
+  o.source_columns = true;
+  auto s = Convert(o);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  const std::string q = "FROM '" + out_ + "/**/*.parquet'";
+  EXPECT_EQ(One("SELECT count(*) " + q), std::to_string(lines_));
+  EXPECT_EQ(One("SELECT count(*) " + q + " WHERE yyyy = '2024' AND mm = '03'"), std::to_string(lines_));
+  EXPECT_EQ(One("SELECT count(DISTINCT source_object) " + q), "6");
+  EXPECT_EQ(One("SELECT min(source_line) " + q), "1");
+  EXPECT_EQ(One("SELECT field_id::VARCHAR FROM parquet_schema('" + ParquetFiles().at(0) +
+                "') WHERE name = 'source_line'"),
+            "34");
+}
+
 TEST_F(ConvertTest, PartitionByHourAndNone) {
   auto o = Options();
   o.partition = Partitioning::kHour;
