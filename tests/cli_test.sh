@@ -509,11 +509,11 @@ scenario_errors() {
 
   run convert --format nope --input raw --output out
   check_rc "convert: unknown format" 2
-  check_eq "convert: unknown format message" "silt: error: unknown format 'nope' (known formats: s3_access)" "$ERR"
+  check_contains "convert: unknown format message" "$ERR" "silt: error: unknown format 'nope' (known formats: s3_access"
   if [[ ! -e out ]]; then pass "nothing written on a bad format"; else fail "convert with a bad format created out/"; fi
   run sql "SELECT count(*) FROM read_log('raw', format => 'nope')"
   check_rc "sql: unknown format" 2
-  check_contains "sql: unknown format names the known ones" "$ERR" "unknown format 'nope' (known formats: s3_access)"
+  check_contains "sql: unknown format names the known ones" "$ERR" "unknown format 'nope' (known formats: s3_access"
   run formats nope
   check_rc "formats: unknown format" 2
   check_contains "formats: unknown format names the known ones" "$ERR" "known formats: s3_access"

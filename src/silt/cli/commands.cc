@@ -11,7 +11,9 @@
 
 #include "silt/common/strings.h"
 #include "silt/common/uri.h"
+#include "silt/formats/detect.h"
 #include "silt/formats/format.h"
+#include "silt/query/log_scan.h"
 #include "silt/gen/s3_access_gen.h"
 #include "silt/query/database.h"
 #include "silt/query/read_log.h"
@@ -57,6 +59,7 @@ void AddConvert(CLI::App& app, int* exit_code) {
     std::string partition = "day";
     std::string target = "512MiB";
     bool quiet = false;
+    std::vector<std::string> format_options;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -69,6 +72,9 @@ void AddConvert(CLI::App& app, int* exit_code) {
                   "File, directory or glob to read (repeatable); gzip/zstd detected by content")
       ->required();
   cmd->add_option("--output,-o", o->c.output, "Output directory")->required();
+  cmd->add_option("--format-option,-O", o->format_options,
+                  "A format option as KEY=VALUE (repeatable), e.g. -O delimiter=';' for csv; "
+                  "`silt formats <format>` lists them");
   cmd->add_option("--key-pattern", o->c.key_pattern,
                   "Columns from object keys, e.g. '{customer}/audit/{date}.csv' ({name} = one "
                   "path segment's text, * within a segment, ** across segments)");
@@ -95,6 +101,15 @@ void AddConvert(CLI::App& app, int* exit_code) {
       return;
     }
     o->c.partition = *part;
+    for (const auto& kv : o->format_options) {
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        *exit_code = Fail(Status::InvalidArgument(
+            fmt::format("--format-option '{}' is not KEY=VALUE", kv)));
+        return;
+      }
+      o->c.format_options[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
     ParseByteSize(o->target, &o->c.target_file_bytes);
     const bool tty = isatty(STDERR_FILENO) != 0 && !o->quiet;
     auto progress = [](const table::ConvertProgress& p) {
@@ -339,9 +354,58 @@ void AddFormats(CLI::App& app, int* exit_code) {
       return;
     }
     fmt::print("{}: {}\n\n", f->name(), f->description());
+    if (f->schema().empty()) {
+      fmt::print("  (columns come from the options or are inferred from the data)\n");
+    }
     for (const auto& c : f->schema()) {
       fmt::print("  {:<22} {:<12} {}\n", c.name, formats::ColumnTypeSqlName(c.type), c.doc);
     }
+    if (!f->options().empty()) {
+      fmt::print("\noptions (read_log(..., <option> => '<value>'), silt convert -O <option>=<value>):\n");
+      for (const auto& opt : f->options()) fmt::print("  {:<22} {}\n", opt.name, opt.doc);
+    }
+    *exit_code = 0;
+  });
+}
+
+void AddDetect(CLI::App& app, int* exit_code) {
+  auto path = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand(
+      "detect",
+      "Name the format of a log file, folder or glob from a sample of its first object, with\n"
+      "a confidence (the share of sample lines that parse) and the format's columns.");
+  cmd->add_option("path", *path, "File, folder or glob")->required();
+  cmd->callback([path, exit_code]() {
+    auto inputs = query::ResolveInputs({*path});
+    if (!inputs.ok()) {
+      *exit_code = Fail(inputs.status());
+      return;
+    }
+    const query::InputObject& first = inputs->front();
+    auto sample = query::ReadSample(first, 256 * 1024);
+    if (!sample.ok()) {
+      *exit_code = Fail(sample.status());
+      return;
+    }
+    auto found = formats::DetectFormats(*sample);
+    if (found.empty()) {
+      fmt::print("no known format reads {} (formats: {})\n", first.name, formats::FormatNames());
+      *exit_code = 1;
+      return;
+    }
+    const auto& best = found.front();
+    fmt::print("{}: {} (confidence {:.0f}%: {} of {} sample lines parse)\n", first.name,
+               best.format->name(), 100 * best.confidence, best.rows, best.rows + best.rejects);
+    for (size_t i = 1; i < found.size(); ++i) {
+      fmt::print("  also possible: {} ({:.0f}%)\n", found[i].format->name(),
+                 100 * found[i].confidence);
+    }
+    fmt::print("\ncolumns of {}:\n", best.format->name());
+    for (const auto& c : best.format->schema()) {
+      fmt::print("  {:<26} {:<12} {}\n", c.name, formats::ColumnTypeSqlName(c.type), c.doc);
+    }
+    fmt::print("\nread it with: silt sql \"SELECT * FROM read_log('{}', format => '{}') LIMIT 10\"\n",
+               *path, best.format->name());
     *exit_code = 0;
   });
 }

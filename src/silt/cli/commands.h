@@ -10,5 +10,6 @@ void AddConvert(CLI::App& app, int* exit_code);
 void AddSql(CLI::App& app, int* exit_code);
 void AddGen(CLI::App& app, int* exit_code);
 void AddFormats(CLI::App& app, int* exit_code);
+void AddDetect(CLI::App& app, int* exit_code);
 
 }  // namespace silt::cli

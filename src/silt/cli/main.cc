@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   silt::cli::AddSql(app, &exit_code);
   silt::cli::AddGen(app, &exit_code);
   silt::cli::AddFormats(app, &exit_code);
+  silt::cli::AddDetect(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -165,35 +165,69 @@ struct Field {
   std::string_view view() const { return {b, static_cast<size_t>(e - b)}; }
 };
 
-// First '\t' in [p, e), or e.
-inline const char* FindTab(const char* p, const char* e) {
-  const __m128i tab = _mm_set1_epi8('\t');
-  while (e - p >= 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab)));
-    if (mask != 0) return p + __builtin_ctz(mask);
-    p += 16;
-  }
-  while (p < e && *p != '\t') ++p;
-  return p;
-}
+// One pass over a line, 16 bytes at a time: the field boundaries (tabs), which fields hold a
+// '%' (only those need URL-decoding), and whether the line holds a NUL or bytes >= 0x80.
+struct Tokens {
+  int n = 0;        // fields found (at most the limit asked for)
+  int tabs = 0;     // tabs in the line (fields - 1), counted past the limit too
+  bool nul = false;
+  bool high = false;
+};
 
-// Whether [p, e) holds a NUL byte and whether it holds bytes >= 0x80 (one pass, 16 at a time).
-inline void ScanBytes(const char* p, const char* e, bool* has_nul, bool* has_high) {
+inline void Tokenize(const char* p, const char* e, int limit, Field* fields, uint8_t* pct,
+                     Tokens* out) {
+  const __m128i tab = _mm_set1_epi8('\t');
+  const __m128i percent = _mm_set1_epi8('%');
   const __m128i zero = _mm_setzero_si128();
   unsigned nul = 0, high = 0;
-  while (e - p >= 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  int tabs = 0;
+  fields[0].b = p;
+  pct[0] = 0;
+  // A tab ends field `tabs` and starts the next; a '%' marks the current field. fields and
+  // pct have room for limit + 1 entries.
+  auto on_tab = [&](const char* t) {
+    if (tabs < limit) {
+      fields[tabs].e = t;
+      fields[tabs + 1].b = t + 1;
+      pct[tabs + 1] = 0;
+    }
+    ++tabs;
+  };
+  const char* s = p;
+  while (e - s >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
     nul |= static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)));
     high |= static_cast<unsigned>(_mm_movemask_epi8(v));
-    p += 16;
+    unsigned t = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab)));
+    unsigned c = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, percent)));
+    unsigned m = t | c;
+    while (m != 0) {
+      const unsigned bit = m & (0u - m);
+      const char* at = s + __builtin_ctz(m);
+      if (t & bit) {
+        on_tab(at);
+      } else if (tabs < limit) {
+        pct[tabs] = 1;
+      }
+      m ^= bit;
+    }
+    s += 16;
   }
-  for (; p < e; ++p) {
-    nul |= *p == '\0';
-    high |= static_cast<unsigned char>(*p) >= 0x80;
+  for (; s < e; ++s) {
+    const char ch = *s;
+    nul |= ch == '\0';
+    high |= static_cast<unsigned char>(ch) >= 0x80;
+    if (ch == '\t') {
+      on_tab(s);
+    } else if (ch == '%' && tabs < limit) {
+      pct[tabs] = 1;
+    }
   }
-  *has_nul = nul != 0;
-  *has_high = high != 0;
+  if (tabs < limit) fields[tabs].e = e;
+  out->n = tabs < limit ? tabs + 1 : limit;
+  out->tabs = tabs;
+  out->nul = nul != 0;
+  out->high = high != 0;
 }
 
 // '-' (CloudFront's "absent") or an empty field: NULL.
@@ -291,10 +325,53 @@ inline bool ParseTimeOfDay(Field f, int64_t* micros) {
   return true;
 }
 
-// Decoded text may not hold a NUL and must be UTF-8 (it becomes VARCHAR).
-inline bool Acceptable(const char* p, size_t n) {
-  std::string_view s(p, n);
-  return std::memchr(p, '\0', n) == nullptr && IsValidUtf8(s);
+inline int Hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+struct Decoded {
+  size_t n = 0;
+  bool risky = false;      // an escape gave a NUL or a byte >= 0x80: check the result is UTF-8
+  bool space = false;      // an escape gave a space (%20)
+  bool space_twice = false;  // a doubly encoded space (%2520)
+};
+
+// %XX escapes of `in` decoded into `out` (room for in.size() bytes); a malformed escape stays
+// as is and '+' stays '+'.
+Decoded Decode(std::string_view in, char* out) {
+  Decoded d;
+  const char* p = in.data();
+  const char* e = p + in.size();
+  char* o = out;
+  while (p < e) {
+    const char* q = static_cast<const char*>(std::memchr(p, '%', static_cast<size_t>(e - p)));
+    const char* run = q != nullptr ? q : e;
+    std::memcpy(o, p, static_cast<size_t>(run - p));
+    o += run - p;
+    p = run;
+    if (q == nullptr) break;
+    int hi, lo;
+    if (e - p >= 3 && (hi = Hex(p[1])) >= 0 && (lo = Hex(p[2])) >= 0) {
+      const unsigned char c = static_cast<unsigned char>(hi * 16 + lo);
+      d.risky |= c == 0 || c >= 0x80;
+      d.space |= c == ' ';
+      d.space_twice |= c == '%' && e - p >= 5 && p[3] == '2' && p[4] == '0';
+      *o++ = static_cast<char>(c);
+      p += 3;
+    } else {
+      *o++ = *p++;
+    }
+  }
+  d.n = static_cast<size_t>(o - out);
+  return d;
+}
+
+// Decoded text becomes VARCHAR: it may not hold a NUL and must be UTF-8.
+inline bool Acceptable(const char* p, size_t n, bool risky) {
+  return !risky || (std::memchr(p, '\0', n) == nullptr && IsValidUtf8(std::string_view(p, n)));
 }
 
 enum class Kind { kCount, kStatus, kPort, kInt32, kSeconds };
@@ -337,13 +414,14 @@ class CloudFrontParser final : public LineParser {
 
  private:
   LineResult Header(std::string_view line, std::string* reason);
-  void SetText(RowBatch& batch, int col, size_t row, Field f);
+  void SetText(RowBatch& batch, int col, size_t row, Field f, bool has_pct);
 
   const Schema& schema_;
   std::vector<bool> wanted_;
   Layout layout_;
   std::string fields_line_;  // the current '#Fields:' line, or empty
-  Field fields_[kMaxFields];
+  Field fields_[kMaxFields + 1];
+  uint8_t pct_[kMaxFields + 1];  // whether field i holds a '%'
 };
 
 LineResult CloudFrontParser::Header(std::string_view line, std::string* reason) {
@@ -379,37 +457,36 @@ LineResult CloudFrontParser::Header(std::string_view line, std::string* reason) 
   return LineResult::kSkip;
 }
 
-void CloudFrontParser::SetText(RowBatch& batch, int col, size_t row, Field f) {
+void CloudFrontParser::SetText(RowBatch& batch, int col, size_t row, Field f, bool has_pct) {
   if (IsNull(f)) {
     batch.nulls(col)[row] = 1;
     return;
   }
   batch.nulls(col)[row] = 0;
   std::string_view raw = f.view();
-  if (std::memchr(raw.data(), '%', raw.size()) == nullptr) {
+  if (!has_pct) {
     batch.strings(col)[row] = raw;
     return;
   }
   // CloudFront's log encoding, undone once. A value whose escapes do not decode to UTF-8
   // without NULs stays as logged.
   char* dst = batch.Allocate(raw.size());
-  size_t n = UrlDecodeInto(raw, dst);
-  if (n == raw.size() || !Acceptable(dst, n)) {
+  const Decoded d = Decode(raw, dst);
+  if (d.n == raw.size() || !Acceptable(dst, d.n, d.risky)) {
     batch.strings(col)[row] = raw;
     return;
   }
   // Older logs encoded user agents twice (a space as %2520): a user agent with a doubly
   // encoded space and no singly encoded one is decoded twice.
-  if (col == C::kCsUserAgent && raw.find("%2520") != std::string_view::npos &&
-      raw.find("%20") == std::string_view::npos) {
-    char* dst2 = batch.Allocate(n);
-    size_t n2 = UrlDecodeInto(std::string_view(dst, n), dst2);
-    if (n2 != n && Acceptable(dst2, n2)) {
-      batch.strings(col)[row] = std::string_view(dst2, n2);
+  if (col == C::kCsUserAgent && d.space_twice && !d.space) {
+    char* dst2 = batch.Allocate(d.n);
+    const Decoded d2 = Decode(std::string_view(dst, d.n), dst2);
+    if (d2.n != d.n && Acceptable(dst2, d2.n, d2.risky)) {
+      batch.strings(col)[row] = std::string_view(dst2, d2.n);
       return;
     }
   }
-  batch.strings(col)[row] = std::string_view(dst, n);
+  batch.strings(col)[row] = std::string_view(dst, d.n);
 }
 
 LineResult CloudFrontParser::Parse(std::string_view line, RowBatch& batch, size_t row,
@@ -418,32 +495,22 @@ LineResult CloudFrontParser::Parse(std::string_view line, RowBatch& batch, size_
   const char* e = p + line.size();
   if (e > p && e[-1] == '\r') --e;
   if (p < e && *p == '#') return Header(std::string_view(p, static_cast<size_t>(e - p)), reason);
+  const Layout& l = layout_;
+  // Fields after the layout's count are ignored.
+  Tokens tk;
+  Tokenize(p, e, l.count, fields_, pct_, &tk);
   // CloudFront URL-encodes control characters: a NUL means binary data or a damaged file.
-  bool has_nul, has_high;
-  ScanBytes(p, e, &has_nul, &has_high);
-  if (has_nul) {
+  if (tk.nul) {
     *reason = "line contains a NUL byte (binary data, not a log line)";
     return LineResult::kReject;
   }
   // CloudFront also encodes bytes >= 0x80, but values become VARCHAR: check what is there.
   size_t bad = 0;
-  if (has_high && !IsValidUtf8(std::string_view(p, static_cast<size_t>(e - p)), &bad)) {
+  if (tk.high && !IsValidUtf8(std::string_view(p, static_cast<size_t>(e - p)), &bad)) {
     *reason = fmt::format("line is not valid UTF-8 (byte {} of the line)", bad);
     return LineResult::kReject;
   }
-
-  // Tokenize: up to the layout's field count; fields after those are ignored.
-  const Layout& l = layout_;
-  int n = 0;
-  {
-    const char* s = p;
-    while (true) {
-      const char* t = FindTab(s, e);
-      fields_[n++] = {s, t};
-      if (t >= e || n == l.count) break;
-      s = t + 1;
-    }
-  }
+  const int n = tk.n;
   if (n < l.min_fields) {
     if (n == 1 && std::memchr(p, ' ', static_cast<size_t>(e - p)) != nullptr) {
       *reason = fmt::format(
@@ -543,7 +610,7 @@ LineResult CloudFrontParser::Parse(std::string_view line, RowBatch& batch, size_
   for (int col : kTextFields) {
     if (!w[col]) continue;
     if (present(col)) {
-      SetText(batch, col, row, fields_[l.pos[col]]);
+      SetText(batch, col, row, fields_[l.pos[col]], pct_[l.pos[col]] != 0);
     } else {
       batch.nulls(col)[row] = 1;
     }

@@ -1,8 +1,16 @@
 #include "silt/formats/format.h"
 
+#include <algorithm>
 #include <cstring>
+#include <set>
+
+#include <fmt/format.h>
 
 // One include per format.
+#include "silt/formats/alb.h"
+#include "silt/formats/elb.h"
+#include "silt/formats/nlb.h"
+#include "silt/formats/clf.h"
 #include "silt/formats/cloudfront.h"
 #include "silt/formats/s3_access.h"
 
@@ -11,10 +19,20 @@ namespace silt::formats {
 std::vector<const Format*> AllFormats() {
   // One instance per format, in the order `silt formats` lists them.
   static const S3AccessFormat s3_access;
+  static const ClfFormat clf;
+  static const CombinedFormat combined;
   static const CloudFrontFormat cloudfront;
+  static const AlbFormat alb;
+  static const ElbFormat elb;
+  static const NlbFormat nlb;
   return {
       &s3_access,
+      &clf,
+      &combined,
       &cloudfront,
+      &alb,
+      &elb,
+      &nlb,
   };
 }
 
@@ -32,6 +50,78 @@ std::string FormatNames() {
     out += f->name();
   }
   return out;
+}
+
+Result<std::shared_ptr<const Format>> Format::Configure(const FormatOptions& options,
+                                                        std::string_view sample) const {
+  if (!options.empty()) {
+    return Status::InvalidArgument(fmt::format("format {} takes no options (got '{}')", name(),
+                                               options.begin()->first));
+  }
+  // Registered formats are static: share them without ownership.
+  return std::shared_ptr<const Format>(std::shared_ptr<const Format>(), this);
+}
+
+std::vector<std::string> AllOptionNames() {
+  std::set<std::string> names;
+  for (const Format* f : AllFormats()) {
+    for (const auto& o : f->options()) names.insert(o.name);
+  }
+  return {names.begin(), names.end()};
+}
+
+namespace {
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Format>> OpenFormat(std::string_view name,
+                                                 const FormatOptions& options,
+                                                 std::string_view sample) {
+  const Format* f = FindFormat(name);
+  if (f == nullptr) {
+    return Status::InvalidArgument(
+        fmt::format("unknown format '{}' (known formats: {})", name, FormatNames()));
+  }
+  const auto specs = f->options();
+  for (const auto& [key, value] : options) {
+    bool known = false;
+    std::string best;
+    size_t best_d = 3;
+    for (const auto& o : specs) {
+      if (o.name == key) known = true;
+      size_t d = EditDistance(key, o.name);
+      if (d < best_d) {
+        best_d = d;
+        best = o.name;
+      }
+    }
+    if (!known) {
+      std::string msg = fmt::format("format {} has no option '{}'", name, key);
+      if (!best.empty()) msg += fmt::format("; did you mean '{}'?", best);
+      if (specs.empty()) {
+        msg += " (it takes none)";
+      } else {
+        std::string all;
+        for (const auto& o : specs) all += (all.empty() ? "" : ", ") + o.name;
+        msg += fmt::format(" (options: {})", all);
+      }
+      return Status::InvalidArgument(msg);
+    }
+  }
+  return f->Configure(options, sample);
 }
 
 void LineScanner::Scan(const char** pos, const char* end, RowBatch& batch,

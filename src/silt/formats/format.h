@@ -7,12 +7,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "silt/common/status.h"
 #include "silt/formats/row_batch.h"
 #include "silt/formats/schema.h"
 
@@ -41,6 +43,15 @@ class LineParser {
                            std::string* reason) = 0;
 };
 
+// Options of a configurable format (csv delimiter, regex pattern, declared columns...), as
+// text keyed by option name; each format parses its own values.
+using FormatOptions = std::map<std::string, std::string>;
+
+struct OptionSpec {
+  std::string name;
+  std::string doc;
+};
+
 class Format {
  public:
   virtual ~Format() = default;
@@ -56,6 +67,16 @@ class Format {
   // A parser that decodes at least the columns with wanted[i] == true (the others may be
   // left unset). `wanted` has schema().size() entries.
   virtual std::unique_ptr<LineParser> MakeParser(const std::vector<bool>& wanted) const = 0;
+
+  // The options this format takes (none for fixed formats like s3_access).
+  virtual std::vector<OptionSpec> options() const { return {}; }
+
+  // The format to read with, given the user's options and a sample of the input (the first
+  // bytes of the first object, decompressed, whole lines): formats whose columns depend on
+  // options or data (csv, jsonl, regex) return a configured instance; the default returns
+  // this format itself and rejects any option. Errors name the option and the problem.
+  virtual Result<std::shared_ptr<const Format>> Configure(const FormatOptions& options,
+                                                          std::string_view sample) const;
 };
 
 // The registered formats, by id. nullptr when unknown.
@@ -63,6 +84,11 @@ const Format* FindFormat(std::string_view name);
 std::vector<const Format*> AllFormats();
 // "s3_access" (every id, comma separated) for error messages.
 std::string FormatNames();
+// Every option name any format takes (for read_log's named parameters), sorted, unique.
+std::vector<std::string> AllOptionNames();
+// FindFormat + Configure, with errors for unknown formats and options (did-you-mean).
+Result<std::shared_ptr<const Format>> OpenFormat(std::string_view name, const FormatOptions& options,
+                                                 std::string_view sample);
 
 // A line that did not parse: data, not an error.
 struct Reject {

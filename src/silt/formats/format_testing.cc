@@ -1,5 +1,6 @@
 #include "silt/formats/format_testing.h"
 
+#include <bit>
 #include <cstring>
 #include <vector>
 
@@ -45,6 +46,9 @@ void RenderBatch(const Schema& schema, RowBatch& batch, std::string* out) {
           break;
         case ColumnType::kBoolean:
           *out += batch.ints(c)[r] ? "true" : "false";
+          break;
+        case ColumnType::kDouble:  // stored as bits; shortest text that reads back the same
+          *out += fmt::format("{}", std::bit_cast<double>(batch.ints(c)[r]));
           break;
         default:
           *out += std::to_string(batch.ints(c)[r]);

@@ -454,6 +454,43 @@ Result<std::optional<int64_t>> TimePeeker::Peek(const InputObject& obj, const Sc
   return std::optional<int64_t>();
 }
 
+Result<std::shared_ptr<const formats::Format>> OpenFormatFor(
+    std::string_view name, const formats::FormatOptions& options,
+    const std::vector<InputObject>& objects) {
+  const formats::Format* f = formats::FindFormat(name);
+  std::string sample;
+  if (f != nullptr && !f->options().empty() && !objects.empty()) {
+    SILT_ASSIGN_OR_RETURN(sample, ReadSample(objects.front(), 256 * 1024));
+    size_t nl = sample.rfind('\n');
+    if (nl != std::string::npos && sample.size() == 256 * 1024) sample.resize(nl + 1);
+  }
+  auto r = formats::OpenFormat(name, options, sample);
+  if (!r.ok() && !objects.empty() && !sample.empty()) {
+    return r.status().WithContext(fmt::format("reading a sample of {}", objects.front().name));
+  }
+  return r;
+}
+
+Result<std::string> ReadSample(const InputObject& object, size_t max_bytes) {
+  std::string raw(max_bytes, '\0');
+  SILT_ASSIGN_OR_RETURN(size_t n, object.store->ReadRange(object.version.key, 0, max_bytes, raw.data()));
+  raw.resize(n);
+  Compression c = DetectCompression(raw);
+  if (c == Compression::kNone) return raw;
+  auto d = MakeDecompressor(c);
+  std::string out(max_bytes, '\0');
+  std::string_view in = raw;
+  size_t got = 0;
+  while (got < out.size() && !in.empty()) {
+    auto r = d->Decompress(in, out.data() + got, out.size() - got);
+    if (!r.ok()) return r.status().WithContext(object.name);
+    if (*r == 0) break;
+    got += *r;
+  }
+  out.resize(got);
+  return out;
+}
+
 Result<uint64_t> CountLinesBefore(const InputObject& object, uint64_t offset) {
   std::vector<char> buf(4u << 20);
   uint64_t lines = 0;

@@ -63,6 +63,8 @@ class ScanPlan {
            std::vector<ScanUnit> units);
 
   const formats::Format* format() const { return format_; }
+  // Keeps a configured format (csv, regex...) alive as long as the plan.
+  void KeepAlive(std::shared_ptr<const formats::Format> owner) { owner_ = std::move(owner); }
   const std::vector<InputObject>& objects() const { return objects_; }
   const std::vector<ScanUnit>& units() const { return units_; }
   uint64_t total_bytes() const { return total_bytes_; }
@@ -105,6 +107,7 @@ class ScanPlan {
 
  private:
   const formats::Format* format_;
+  std::shared_ptr<const formats::Format> owner_;
   std::vector<InputObject> objects_;
   std::vector<ScanUnit> units_;
   uint64_t total_bytes_ = 0;
@@ -187,6 +190,15 @@ class TimePeeker {
   std::string plain_;
   std::string reason_;
 };
+
+// Opens format `name` with `options` for reading `objects`: configurable formats (those that
+// declare options) get a sample of the first object to infer from.
+Result<std::shared_ptr<const formats::Format>> OpenFormatFor(
+    std::string_view name, const formats::FormatOptions& options,
+    const std::vector<InputObject>& objects);
+
+// Up to `max_bytes` of the object's (decompressed) text from its start, for sniffing.
+Result<std::string> ReadSample(const InputObject& object, size_t max_bytes);
 
 // Counts '\n' bytes in [0, offset) of an uncompressed object (to number lines of a unit that
 // starts mid-object, only when one of its lines is reported).

@@ -81,10 +81,16 @@ Result<std::shared_ptr<ScanPlan>> BindPlan(duckdb_bind_info info) {
   }
   std::string format_name = TakeVarchar(fmt_value);
   duckdb_destroy_value(&fmt_value);
-  const formats::Format* format = formats::FindFormat(format_name);
-  if (format == nullptr) {
+  if (formats::FindFormat(format_name) == nullptr) {
     return Status::InvalidArgument(fmt::format("unknown format '{}' (known formats: {})",
                                                format_name, formats::FormatNames()));
+  }
+  formats::FormatOptions options;
+  for (const std::string& opt : formats::AllOptionNames()) {
+    duckdb_value v = duckdb_bind_get_named_parameter(info, opt.c_str());
+    if (v == nullptr) continue;
+    options[opt] = TakeVarchar(v);
+    duckdb_destroy_value(&v);
   }
   std::optional<KeyPattern> pattern;
   duckdb_value kp = duckdb_bind_get_named_parameter(info, "key_pattern");
@@ -101,7 +107,10 @@ Result<std::shared_ptr<ScanPlan>> BindPlan(duckdb_bind_info info) {
     duckdb_destroy_value(&sc);
   }
   SILT_ASSIGN_OR_RETURN(std::vector<InputObject> objects, ResolveInputs(locations));
-  auto plan = std::make_shared<ScanPlan>(format, std::move(objects));
+  SILT_ASSIGN_OR_RETURN(std::shared_ptr<const formats::Format> format,
+                        OpenFormatFor(format_name, options, objects));
+  auto plan = std::make_shared<ScanPlan>(format.get(), std::move(objects));
+  plan->KeepAlive(std::move(format));
   SILT_RETURN_IF_ERROR(plan->SetExtraColumns(std::move(pattern), source_columns));
   return plan;
 }
@@ -534,6 +543,12 @@ Status RegisterOne(duckdb_connection conn, const char* name, duckdb_table_functi
   duckdb_logical_type boolean = duckdb_create_logical_type(DUCKDB_TYPE_BOOLEAN);
   duckdb_table_function_add_named_parameter(tf, "source_columns", boolean);
   duckdb_destroy_logical_type(&boolean);
+  // Every option any format takes (delimiter, pattern, columns...), as text.
+  for (const std::string& opt : formats::AllOptionNames()) {
+    duckdb_logical_type t = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+    duckdb_table_function_add_named_parameter(tf, opt.c_str(), t);
+    duckdb_destroy_logical_type(&t);
+  }
   duckdb_logical_type ubig = duckdb_create_logical_type(DUCKDB_TYPE_UBIGINT);
   duckdb_table_function_add_named_parameter(tf, "plan", ubig);
   duckdb_destroy_logical_type(&ubig);

@@ -220,14 +220,15 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   auto trace = [&](const std::string& what) {
     if (tracing) fmt::print(stderr, "[{:8.3f} s] {}\n", elapsed(), what);
   };
-  const formats::Format* format = formats::FindFormat(options.format);
-  if (format == nullptr) {
+  if (formats::FindFormat(options.format) == nullptr) {
     return Status::InvalidArgument(fmt::format("unknown format '{}' (known formats: {})",
                                                options.format, formats::FormatNames()));
   }
-  if (options.partition != Partitioning::kNone && format->time_column().empty()) {
+  if (options.partition != Partitioning::kNone &&
+      formats::FindFormat(options.format)->time_column().empty() &&
+      formats::FindFormat(options.format)->options().empty()) {
     return Status::InvalidArgument(fmt::format(
-        "format {} has no event time column; use --partition-by none", format->name()));
+        "format {} has no event time column; use --partition-by none", options.format));
   }
   const std::string codec = CodecOptions(options);
   if (codec.empty()) {
@@ -240,6 +241,14 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     return Status::Unavailable("writing to s3:// outputs is not supported yet; use a local directory");
   }
   SILT_ASSIGN_OR_RETURN(std::vector<query::InputObject> inputs, query::ResolveInputs(options.inputs));
+  SILT_ASSIGN_OR_RETURN(std::shared_ptr<const formats::Format> format_owner,
+                        query::OpenFormatFor(options.format, options.format_options, inputs));
+  const formats::Format* format = format_owner.get();
+  if (options.partition != Partitioning::kNone && format->time_column().empty()) {
+    return Status::InvalidArgument(fmt::format(
+        "format {} (as configured) has no event time column; use --partition-by none",
+        format->name()));
+  }
   // Never read our own output as input.
   for (const auto& in : inputs) {
     if (in.name.rfind(out_uri.path + "/", 0) == 0) {

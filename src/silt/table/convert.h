@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ Result<Partitioning> ParsePartitioning(const std::string& name);
 struct ConvertOptions {
   std::vector<std::string> inputs;  // paths, directories, globs
   std::string format;               // format id, e.g. "s3_access"
+  std::map<std::string, std::string> format_options;  // e.g. {"delimiter", ";"} for csv
   // Adds the captures of a pattern such as "{customer}/audit/{date}.csv" as VARCHAR columns
   // (matched against each object's key relative to its input location; see key_pattern.h).
   std::string key_pattern;
