@@ -23,6 +23,21 @@ TEST(Detect, NamesS3AccessLogs) {
   EXPECT_NEAR(found[0].confidence, 20.0 / 21.0, 1e-9);
 }
 
+TEST(Schema, ColumnDeclarations) {
+  auto s = ParseColumnDecls("status INTEGER, path varchar,ts TIMESTAMP , user.id BIGINT");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->size(), 4u);
+  EXPECT_EQ((*s)[0].type, ColumnType::kInt32);
+  EXPECT_EQ((*s)[1].type, ColumnType::kVarchar);
+  EXPECT_EQ((*s)[2].type, ColumnType::kTimestampTz);
+  EXPECT_EQ((*s)[3].name, "user.id");
+  EXPECT_FALSE(ParseColumnDecls("a INTEGER, a VARCHAR").ok());
+  EXPECT_FALSE(ParseColumnDecls("a").ok());
+  EXPECT_FALSE(ParseColumnDecls("a DECIMAL").ok());
+  EXPECT_FALSE(ParseColumnDecls("").ok());
+  EXPECT_FALSE(ParseColumnDecls("a INT b INT").ok());
+}
+
 TEST(Detect, NothingForText) {
   EXPECT_TRUE(DetectFormats("hello world\nthis is prose\n").empty());
   EXPECT_TRUE(DetectFormats("").empty());

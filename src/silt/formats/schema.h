@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "silt/common/status.h"
+
 namespace silt::formats {
 
 // The value types a format can produce. Kept small and Iceberg-compatible: no unsigned
@@ -23,5 +25,13 @@ using Schema = std::vector<ColumnSpec>;
 
 // Index of the column named `name`, or -1.
 int FindColumn(const Schema& schema, std::string_view name);
+
+// Parses a type name: VARCHAR (TEXT, STRING), INTEGER (INT, INT32), BIGINT (INT64, LONG),
+// DOUBLE (FLOAT, REAL), BOOLEAN (BOOL), TIMESTAMPTZ (TIMESTAMP); any case.
+Result<ColumnType> ParseColumnType(std::string_view name);
+
+// Parses declared columns: "status INTEGER, path VARCHAR, ts TIMESTAMPTZ". Names are
+// identifiers ([A-Za-z_][A-Za-z0-9_.]*, a dot allowed for JSON paths) and must be unique.
+Result<Schema> ParseColumnDecls(std::string_view text);
 
 }  // namespace silt::formats
