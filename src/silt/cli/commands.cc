@@ -15,6 +15,7 @@
 #include "silt/formats/format.h"
 #include "silt/query/log_scan.h"
 #include "silt/gen/s3_access_gen.h"
+#include "silt/gen/text_logs_gen.h"
 #include "silt/query/database.h"
 #include "silt/query/read_log.h"
 #include "silt/query/result_printer.h"
@@ -332,6 +333,47 @@ void AddGen(CLI::App& app, int* exit_code) {
                HumanBytes(r->bytes), *output);
     *exit_code = 0;
   });
+
+  for (const char* kind : {"combined", "csv", "jsonl"}) {
+    auto t = std::make_shared<gen::TextLogGenOptions>();
+    t->kind = kind;
+    auto t_out = std::make_shared<std::string>();
+    auto t_bytes = std::make_shared<std::string>("64MiB");
+    const std::string what = t->kind == "combined"
+                                 ? "Apache/nginx Combined Log Format lines (access-YYYY-MM-DD-NNNN.log)"
+                             : t->kind == "csv"
+                                 ? "per-customer audit CSVs with a header (<customer>/audit/YYYY-MM-DD-NNNN.csv)"
+                                 : "web analytics JSON lines (events-YYYY-MM-DD-NNNN.jsonl)";
+    CLI::App* k = gen->add_subcommand(kind, what);
+    k->add_option("--output,-o", *t_out, "Directory to write into")->required();
+    k->add_option("--bytes", *t_bytes, "Approximate total size")->capture_default_str()->check(ByteSizeValidator());
+    k->add_option("--objects", t->objects, "Number of objects (0 = one per ~8 MiB and day)")->capture_default_str();
+    k->add_option("--days", t->days, "Spread times over this many UTC days")->capture_default_str();
+    k->add_option("--start-date", t->start_date, "First day (YYYY-MM-DD)")->capture_default_str();
+    k->add_option("--seed", t->seed, "Random seed")->capture_default_str();
+    k->add_option("--prefix", t->prefix, "Key prefix inside the output");
+    k->callback([t, t_out, t_bytes, exit_code]() {
+      ParseByteSize(*t_bytes, &t->total_bytes);
+      auto uri = ParseUri(*t_out);
+      if (!uri.ok()) {
+        *exit_code = Fail(uri.status());
+        return;
+      }
+      auto st = store::OpenStore(*uri, true);
+      if (!st.ok()) {
+        *exit_code = Fail(st.status());
+        return;
+      }
+      auto r = gen::GenerateTextLogs(*t, **st);
+      if (!r.ok()) {
+        *exit_code = Fail(r.status());
+        return;
+      }
+      fmt::print("generated {} objects, {} lines, {} in {}\n", r->objects, Thousands(r->lines),
+                 HumanBytes(r->bytes), *t_out);
+      *exit_code = 0;
+    });
+  }
 }
 
 void AddFormats(CLI::App& app, int* exit_code) {
