@@ -2,14 +2,14 @@
 #   make demo   build (Release), generate sample S3 access logs, convert them, query them
 #   make test   build and run the test suite
 # Both install what is missing first (scripts/bootstrap.sh: Debian packages, DuckDB from npm).
-# Others: make build | bench | fuzz | clean | format | tidy
+# Others: make build | bench | bench-formats | fuzz | clean | format | tidy
 
 BUILD := build/release
 SILT := $(BUILD)/silt
 DEMO := demo-out
 JOBS ?= 2
 
-.PHONY: all bootstrap build demo test bench fuzz clean format tidy
+.PHONY: all bootstrap build demo test bench bench-formats fuzz clean format tidy
 
 all: build
 
@@ -28,6 +28,9 @@ demo: build
 
 bench: build
 	@bash bench/run_bench.sh
+
+bench-formats: build
+	@bash bench/run_bench_formats.sh
 
 fuzz:
 	@bash scripts/fuzz.sh
