@@ -29,6 +29,8 @@ class CloudFrontFormat final : public Format {
   }
   const Schema& schema() const override { return schema_; }
   std::string_view time_column() const override { return "request_time"; }
+  // Each object's '#Fields' header names the fields of the lines after it.
+  bool splittable() const override { return false; }
   // AWS names log objects <optional prefix>/<distribution ID>.YYYY-MM-DD-HH.<unique ID>.gz,
   // the hour (UTC) in which the requests in it occurred: the hint is that hour's start.
   std::optional<int64_t> TimeHintFromKey(std::string_view key) const override;

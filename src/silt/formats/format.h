@@ -68,6 +68,11 @@ class Format {
   // left unset). `wanted` has schema().size() entries.
   virtual std::unique_ptr<LineParser> MakeParser(const std::vector<bool>& wanted) const = 0;
 
+  // Whether an object may be read in byte ranges by several threads. False for formats whose
+  // lines depend on earlier lines of the object (a header naming the fields, a CSV header row):
+  // such objects are always read whole, from their first line.
+  virtual bool splittable() const { return true; }
+
   // The options this format takes (none for fixed formats like s3_access).
   virtual std::vector<OptionSpec> options() const { return {}; }
 

@@ -118,7 +118,7 @@ ScanPlan::ScanPlan(const formats::Format* format, std::vector<InputObject> objec
   for (size_t i = 0; i < objects_.size(); ++i) {
     uint64_t size = objects_[i].version.size;
     total_bytes_ += size;
-    if (size <= split_bytes || CompressedByName(objects_[i].name)) {
+    if (size <= split_bytes || CompressedByName(objects_[i].name) || !format_->splittable()) {
       units_.push_back({i, 0, size});
       continue;
     }
