@@ -33,13 +33,11 @@ step "Top operations" "silt sql \"SELECT operation, count(*) ... GROUP BY 1 ORDE
 "$SILT" sql "SELECT operation, count(*) AS requests, round(avg(total_time_ms)) AS avg_ms
              FROM '$DIR/parquet/**/*.parquet' GROUP BY 1 ORDER BY 2 DESC LIMIT 5"
 
-step "Which log layouts arrived (the oldest lines have no signature_version)" \
-     "silt sql \"SELECT ... FROM read_log(...) GROUP BY 1\""
-"$SILT" sql "SELECT CASE WHEN source_region IS NOT NULL THEN '27 fields (source_region)'
-                         WHEN acl_required IS NOT NULL OR access_point_arn IS NOT NULL THEN '26 fields'
-                         WHEN tls_version IS NOT NULL OR host_header IS NOT NULL THEN '24 fields'
-                         ELSE '17-18 fields (oldest)' END AS layout, count(*) AS lines
-             FROM read_log('$DIR/raw', format => 's3_access') GROUP BY 1 ORDER BY 2 DESC"
+step "Errors by code, from the raw logs directly" \
+     "silt sql \"SELECT error_code, count(*) FROM read_log(...) WHERE error_code IS NOT NULL GROUP BY 1\""
+"$SILT" sql "SELECT error_code, http_status, count(*) AS requests
+             FROM read_log('$DIR/raw', format => 's3_access')
+             WHERE error_code IS NOT NULL GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 5"
 
 step "Most denied requesters" "silt sql \"... WHERE error_code = 'AccessDenied' ...\""
 "$SILT" sql "SELECT coalesce(requester, '(anonymous)') AS requester, count(*) AS denied
