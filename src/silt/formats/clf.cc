@@ -21,18 +21,28 @@ struct Cols {
   int method, uri, protocol;
 };
 
-constexpr Cols kClfCols = {
-    ClfFormat::kRemoteHost, ClfFormat::kIdent,   ClfFormat::kRemoteUser,    ClfFormat::kTime,
-    ClfFormat::kRequest,    ClfFormat::kStatus,  ClfFormat::kBytes,         -1,
-    -1,                     ClfFormat::kVhost,   ClfFormat::kPort,          ClfFormat::kForwardedFor,
-    ClfFormat::kRequestMethod, ClfFormat::kRequestUri, ClfFormat::kRequestProtocol};
+constexpr Cols kClfCols = {ClfFormat::kRemoteHost,
+                           ClfFormat::kIdent,
+                           ClfFormat::kRemoteUser,
+                           ClfFormat::kTime,
+                           ClfFormat::kRequest,
+                           ClfFormat::kStatus,
+                           ClfFormat::kBytes,
+                           -1,
+                           -1,
+                           ClfFormat::kVhost,
+                           ClfFormat::kPort,
+                           ClfFormat::kForwardedFor,
+                           ClfFormat::kRequestMethod,
+                           ClfFormat::kRequestUri,
+                           ClfFormat::kRequestProtocol};
 
 constexpr Cols kCombinedCols = {
-    CombinedFormat::kRemoteHost,    CombinedFormat::kIdent,        CombinedFormat::kRemoteUser,
-    CombinedFormat::kTime,          CombinedFormat::kRequest,      CombinedFormat::kStatus,
-    CombinedFormat::kBytes,         CombinedFormat::kReferer,      CombinedFormat::kUserAgent,
-    CombinedFormat::kVhost,         CombinedFormat::kPort,         CombinedFormat::kForwardedFor,
-    CombinedFormat::kRequestMethod, CombinedFormat::kRequestUri,   CombinedFormat::kRequestProtocol};
+    CombinedFormat::kRemoteHost,    CombinedFormat::kIdent,      CombinedFormat::kRemoteUser,
+    CombinedFormat::kTime,          CombinedFormat::kRequest,    CombinedFormat::kStatus,
+    CombinedFormat::kBytes,         CombinedFormat::kReferer,    CombinedFormat::kUserAgent,
+    CombinedFormat::kVhost,         CombinedFormat::kPort,       CombinedFormat::kForwardedFor,
+    CombinedFormat::kRequestMethod, CombinedFormat::kRequestUri, CombinedFormat::kRequestProtocol};
 
 Schema MakeSchema(bool combined) {
   using T = ColumnType;
@@ -60,7 +70,7 @@ Schema MakeSchema(bool combined) {
   s.push_back({"port", T::kInt32, "Server port (%p) from a 'vhost:port' prefix; else NULL"});
   s.push_back({"forwarded_for", T::kVarchar,
                "The whole client address field when it is a list (X-Forwarded-For logged in "
-               "place of %h), as logged; else NULL"});
+               "place of %h); NULL when it holds one address"});
   s.push_back({"request_method", T::kVarchar,
                "Derived: request up to its first space (GET, POST, ...); NULL when the request "
                "does not split into method, URI and protocol"});
@@ -100,22 +110,27 @@ inline const char* FindQuote(const char* p, const char* e) {
   return q != nullptr ? static_cast<const char*>(q) : nullptr;
 }
 
-// Whether [p, e) holds a NUL byte and whether it holds bytes >= 0x80 (one pass, 16 at a time).
-inline void ScanBytes(const char* p, const char* e, bool* has_nul, bool* has_high) {
+// Whether [p, e) holds a NUL byte, bytes >= 0x80, and a backslash (one pass, 16 at a time).
+inline void ScanBytes(const char* p, const char* e, bool* has_nul, bool* has_high,
+                      bool* has_backslash) {
   const __m128i zero = _mm_setzero_si128();
-  unsigned nul = 0, high = 0;
+  const __m128i bs = _mm_set1_epi8('\\');
+  unsigned nul = 0, high = 0, esc = 0;
   while (e - p >= 16) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     nul |= static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)));
     high |= static_cast<unsigned>(_mm_movemask_epi8(v));
+    esc |= static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, bs)));
     p += 16;
   }
   for (; p < e; ++p) {
     nul |= *p == '\0';
     high |= static_cast<unsigned char>(*p) >= 0x80;
+    esc |= *p == '\\';
   }
   *has_nul = nul != 0;
   *has_high = high != 0;
+  *has_backslash = esc != 0;
 }
 
 // The token starting at p (up to a space or e) is digits, or '-'.
@@ -166,13 +181,27 @@ size_t UnescapeInto(const char* b, const char* e, char* out) {
     char d = 0;
     int len = 2;
     switch (c) {
-      case '"': d = '"'; break;
-      case '\\': d = '\\'; break;
-      case 'b': d = '\b'; break;
-      case 'n': d = '\n'; break;
-      case 'r': d = '\r'; break;
-      case 't': d = '\t'; break;
-      case 'v': d = '\v'; break;
+      case '"':
+        d = '"';
+        break;
+      case '\\':
+        d = '\\';
+        break;
+      case 'b':
+        d = '\b';
+        break;
+      case 'n':
+        d = '\n';
+        break;
+      case 'r':
+        d = '\r';
+        break;
+      case 't':
+        d = '\t';
+        break;
+      case 'v':
+        d = '\v';
+        break;
       case 'x': {
         int hi = e - b >= 4 ? HexDigit(b[2]) : -1;
         int lo = e - b >= 4 ? HexDigit(b[3]) : -1;
@@ -184,7 +213,8 @@ size_t UnescapeInto(const char* b, const char* e, char* out) {
         }
         break;
       }
-      default: len = 0;
+      default:
+        len = 0;
     }
     if (len == 0) {  // not an escape
       *o++ = '\\';
@@ -239,9 +269,12 @@ enum class Quoted { kRequest, kReferer, kUserAgent };
 
 const char* QuotedName(Quoted k) {
   switch (k) {
-    case Quoted::kRequest: return "request";
-    case Quoted::kReferer: return "referer";
-    case Quoted::kUserAgent: return "user_agent";
+    case Quoted::kRequest:
+      return "request";
+    case Quoted::kReferer:
+      return "referer";
+    case Quoted::kUserAgent:
+      return "user_agent";
   }
   return "";
 }
@@ -281,6 +314,7 @@ class ClfParser final : public LineParser {
   bool has_vhost_ = false;
   bool has_port_ = false;
   int64_t port_ = 0;
+  bool has_backslash_ = false;  // anywhere in the line: values may hold escapes
   int64_t time_ = 0;
   int64_t status_ = 0;
   bool status_null_ = false;
@@ -327,8 +361,7 @@ bool ClfParser::Plausible(Quoted kind, const char* q, const char* e) const {
       // quote, so this one was inside it.
       if (r == e) return true;
       const char* nq = FindQuote(r + 1, e);
-      return nq == nullptr || nq[-1] == ' ' ||
-             (nq[-1] == '=' && nq + 1 < e && nq[1] != ' ');
+      return nq == nullptr || nq[-1] == ' ' || (nq[-1] == '=' && nq + 1 < e && nq[1] != ' ');
     }
   }
   return false;
@@ -375,7 +408,8 @@ bool ClfParser::QuotedField(Quoted kind, const char** pp, const char* e, Span* o
     bool fit;
     const char* q = FindClose(kind, p, e, &fit);
     if (q == nullptr) {
-      return Fail(reason, fmt::format("field {}: quoted value has no closing quote", QuotedName(kind)));
+      return Fail(reason,
+                  fmt::format("field {}: quoted value has no closing quote", QuotedName(kind)));
     }
     // No closing quote fitted and the value swallowed another quote: most likely this quote
     // is unterminated.
@@ -396,8 +430,8 @@ bool ClfParser::QuotedField(Quoted kind, const char** pp, const char* e, Span* o
     *pp = p + 1;
     return true;
   }
-  return Fail(reason, fmt::format("field {}: expected '\"' to open it, found '{}'", QuotedName(kind),
-                                  Excerpt({p, FindSpace(p, e)})));
+  return Fail(reason, fmt::format("field {}: expected '\"' to open it, found '{}'",
+                                  QuotedName(kind), Excerpt({p, FindSpace(p, e)})));
 }
 
 // The fields before the time: [vhost[:port]] remote_host ident remote_user, where remote_host
@@ -411,9 +445,10 @@ bool ClfParser::Prefix(const char* p, const char* pe, std::string* reason) {
       g[n - 1].e = t;  // the list goes on
     } else {
       if (n == kMaxPrefixGroups) {
-        *reason = fmt::format("more than {} fields before the time; expected [vhost] "
-                              "remote_host ident remote_user",
-                              kMaxPrefixGroups);
+        *reason = fmt::format(
+            "more than {} fields before the time; expected [vhost] "
+            "remote_host ident remote_user",
+            kMaxPrefixGroups);
         return false;
       }
       g[n++] = {s, t};
@@ -422,9 +457,10 @@ bool ClfParser::Prefix(const char* p, const char* pe, std::string* reason) {
     s = t + 1;
   }
   if (n < 3) {
-    *reason = fmt::format("line has {} field{} before the time; expected remote_host ident "
-                          "remote_user [time]",
-                          n, n == 1 ? "" : "s");
+    *reason = fmt::format(
+        "line has {} field{} before the time; expected remote_host ident "
+        "remote_user [time]",
+        n, n == 1 ? "" : "s");
     return false;
   }
   // Four or more fields: a virtual host comes first, unless the line reads as an ident of '-'
@@ -470,8 +506,9 @@ bool ClfParser::Scan(const char* p, const char* e, std::string* reason) {
   }
   if (tb == nullptr) tb = first;
   if (tb == nullptr) {
-    *reason = "field time: no '[' opening the time (expected remote_host ident remote_user "
-              "[time] \"request\" status bytes)";
+    *reason =
+        "field time: no '[' opening the time (expected remote_host ident remote_user "
+        "[time] \"request\" status bytes)";
     return false;
   }
   if (!Prefix(p, tb == p ? p : tb - 1, reason)) return false;
@@ -536,8 +573,9 @@ bool ClfParser::Scan(const char* p, const char* e, std::string* reason) {
   if (!combined_) return true;  // anything after the common fields is ignored
 
   if (r >= e) {
-    return Fail(reason, "line ends after bytes; combined lines go on with \"referer\" "
-                        "\"user_agent\" (read common-format lines with format clf)");
+    return Fail(reason,
+                "line ends after bytes; combined lines go on with \"referer\" "
+                "\"user_agent\" (read common-format lines with format clf)");
   }
   ++r;
   if (!QuotedField(Quoted::kReferer, &r, e, &referer_, reason)) return false;
@@ -549,7 +587,7 @@ bool ClfParser::Scan(const char* p, const char* e, std::string* reason) {
 
 std::string_view ClfParser::Text(RowBatch& b, Span f) const {
   std::string_view raw = f.view();
-  if (std::memchr(f.b, '\\', f.size()) == nullptr) return raw;
+  if (!has_backslash_ || std::memchr(f.b, '\\', f.size()) == nullptr) return raw;
   char* dst = b.Allocate(f.size());
   size_t n = UnescapeInto(f.b, f.e, dst);
   std::string_view decoded(dst, n);
@@ -582,7 +620,7 @@ LineResult ClfParser::Parse(std::string_view line, RowBatch& batch, size_t row,
   // No field of an access log holds a NUL (servers escape control bytes): such a line is
   // binary data or a damaged file.
   bool has_nul, has_high;
-  ScanBytes(p, e, &has_nul, &has_high);
+  ScanBytes(p, e, &has_nul, &has_high, &has_backslash_);
   if (has_nul) {
     *reason = "line contains a NUL byte (binary data, not a log line)";
     return LineResult::kReject;

@@ -144,13 +144,25 @@ std::string Shown(std::string_view v) {
 bool ParseSeconds(std::string_view s, double* out) {
   // digits, optionally '.' digits: what ELB writes ("0.000", "0.000086").
   size_t i = 0;
-  while (i < s.size() && IsDigit(s[i])) ++i;
+  uint64_t mantissa = 0;
+  while (i < s.size() && IsDigit(s[i])) mantissa = mantissa * 10 + static_cast<unsigned>(s[i++] - '0');
   if (i == 0) return false;
+  const size_t int_digits = i;
+  size_t frac_digits = 0;
   if (i < s.size()) {
     if (s[i] != '.' || i + 1 == s.size()) return false;
     for (size_t j = i + 1; j < s.size(); ++j) {
       if (!IsDigit(s[j])) return false;
+      mantissa = mantissa * 10 + static_cast<unsigned>(s[j] - '0');
     }
+    frac_digits = s.size() - i - 1;
+  }
+  // Exact when the digits fit 2^53 and the power of ten is exact: one correctly rounded
+  // division, the same double as from_chars gives.
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
+  if (int_digits + frac_digits <= 15 && frac_digits <= 10) {
+    *out = static_cast<double>(mantissa) / kPow10[frac_digits];
+    return true;
   }
   auto r = std::from_chars(s.data(), s.data() + s.size(), *out);
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
@@ -202,6 +214,7 @@ class ElbParser final : public LineParser {
         fields_(layout->fields.size()),
         values_(columns->size()) {
     wanted_.resize(columns_.size(), false);
+    for (const FieldSpec& f : layout_.fields) has_quoted_ |= f.quoting == Quoting::kQuoted;
   }
 
   LineResult Parse(std::string_view line, RowBatch& batch, size_t row,
@@ -211,8 +224,13 @@ class ElbParser final : public LineParser {
   // Splits the line into fields_ (at most the layout's count; later fields are ignored).
   // Returns the number of fields, or -1 with *reason set.
   int Tokenize(const char* p, const char* e, std::string* reason);
-  bool ReadsAsFields(int j, const char* r, const char* e, int depth) const;
-  bool ReadsOnAfter(int j, const char* s, const char* e, int depth) const;
+  // One reading: careful (FindClose for every quoted field) or not (the first closing
+  // candidate; sets *odd when that reading may differ from the careful one).
+  int Tokenize(const char* p, const char* e, bool careful, bool* odd, std::string* reason);
+  bool ReadsAsFields(int j, const char* r, const char* e, int depth, bool strict) const;
+  bool ReadsOnAfter(int j, const char* s, const char* e, int depth, bool strict) const;
+  // The closing quote of the quoted field n opened at p, or nullptr with *reason set.
+  const char* FindClose(int n, const char* p, const char* e, std::string* reason) const;
   bool Reject(std::string* reason, const ColumnDef& col, std::string_view value,
               const char* what) const {
     *reason = fmt::format("field {}: '{}' is not {}", layout_.fields[col.field].name,
@@ -229,69 +247,98 @@ class ElbParser final : public LineParser {
   std::vector<bool> wanted_;
   std::vector<Field> fields_;
   std::vector<Value> values_;
+  bool has_quoted_ = false;
 };
 
 // Does the text from r, where field j starts, read as the layout's fields j, j+1, ...? Up to
-// `depth` fields are looked at: each must be a token without quotes or, for a quoted field, a
+// `depth` fields are looked at: a bare field must be a token without quotes; a quoted field a
 // quoted value whose closing quote in turn leaves a line that reads on (its first few closing
-// candidates are tried). Fields past the layout (added by AWS later) may hold anything.
-bool ElbParser::ReadsAsFields(int j, const char* r, const char* e, int depth) const {
+// candidates are tried) or, unless `strict`, a token without quotes. (AWS always quotes those
+// fields, "-" included; some published samples do not.) Fields past the layout (added by AWS
+// later) may hold anything.
+bool ElbParser::ReadsAsFields(int j, const char* r, const char* e, int depth, bool strict) const {
   if (j >= static_cast<int>(layout_.fields.size())) return true;
-  if (layout_.fields[j].quoting == Quoting::kQuoted && *r == '"') {
+  if (layout_.fields[j].quoting == Quoting::kQuoted && (strict || *r == '"')) {
+    if (*r != '"') return false;
     int tries = 0;
     for (const char* c = FindCloseCandidate(r + 1, e); c != nullptr && tries < 4;
          c = FindCloseCandidate(c + 1, e), ++tries) {
-      if (ReadsOnAfter(j, c + 1, e, depth - 1)) return true;
+      if (ReadsOnAfter(j, c + 1, e, depth - 1, strict)) return true;
     }
     return false;
   }
   const char* s = FindSpace(r, e);
   if (s == r || std::memchr(r, '"', static_cast<size_t>(s - r)) != nullptr) return false;
-  return ReadsOnAfter(j, s, e, depth - 1);
+  return ReadsOnAfter(j, s, e, depth - 1, strict);
 }
 
 // Field j ended just before s: the line may end there only after the oldest generation's last
 // field; otherwise a space and `depth` more fields that read as the layout's follow.
-bool ElbParser::ReadsOnAfter(int j, const char* s, const char* e, int depth) const {
+bool ElbParser::ReadsOnAfter(int j, const char* s, const char* e, int depth, bool strict) const {
   if (s == e) return j + 1 >= layout_.min_fields;
   if (depth <= 0) return true;
   // s is a space, and the line does not end with one (trailing spaces are stripped).
-  return ReadsAsFields(j + 1, s + 1, e, depth);
+  return ReadsAsFields(j + 1, s + 1, e, depth, strict);
+}
+
+// A quote followed by a space (or the line's end) is a candidate. Values rarely hold quotes
+// (ALB writes a quote in a request as \x22), but clients' user agents and requests can, as
+// sent. So:
+//   1. the first candidate, when the value up to it holds no quote and the line reads on
+//      after it (leniently: the fields after it as published samples write them);
+//   2. else the first candidate after which the line reads on as AWS writes it (strictly);
+//   3. else the first candidate, when the value up to it holds no quote (the line is cut
+//      short or otherwise off: later checks say how);
+//   4. else the opening quote has no closing quote: reading on would misplace every field.
+const char* ElbParser::FindClose(int n, const char* p, const char* e, std::string* reason) const {
+  const char* first = FindCloseCandidate(p + 1, e);
+  if (first == nullptr) {
+    *reason = fmt::format("field {}: quoted value has no closing quote", layout_.fields[n].name);
+    return nullptr;
+  }
+  const bool plain = std::memchr(p + 1, '"', static_cast<size_t>(first - (p + 1))) == nullptr;
+  if (plain && ReadsOnAfter(n, first + 1, e, 4, /*strict=*/false)) return first;
+  for (const char* q = first; q != nullptr; q = FindCloseCandidate(q + 1, e)) {
+    if (ReadsOnAfter(n, q + 1, e, 4, /*strict=*/true)) return q;
+  }
+  if (plain) return first;
+  *reason = fmt::format(
+      "field {}: quoted value has no closing quote followed by the fields that come after it",
+      layout_.fields[n].name);
+  return nullptr;
 }
 
 int ElbParser::Tokenize(const char* p, const char* e, std::string* reason) {
+  // Nearly every line holds no quote but those around quoted fields: read it so, with each
+  // quoted value closing at its first candidate. If that reading is consistent (no quote
+  // inside a value, no quote in a bare field, enough fields), FindClose would find the same
+  // closing quotes, as the line reads on after each of them. Otherwise read the line again
+  // with FindClose.
+  bool odd = false;
+  if (has_quoted_) {
+    const int n = Tokenize(p, e, /*careful=*/false, &odd, reason);
+    if (!odd) return n;
+  }
+  return Tokenize(p, e, /*careful=*/true, &odd, reason);
+}
+
+int ElbParser::Tokenize(const char* p, const char* e, bool careful, bool* odd,
+                        std::string* reason) {
   const int count = static_cast<int>(layout_.fields.size());
   int n = 0;
   while (n < count) {
     const FieldSpec& spec = layout_.fields[n];
     if (spec.quoting == Quoting::kQuoted && *p == '"') {
-      // The closing quote: the first quote followed by a space (or the end) after which the
-      // line reads on as the fields that follow; failing that, the first such quote when the
-      // value up to it holds no quote (a line cut short or otherwise off: later checks say).
-      const char* first = nullptr;
-      const char* close = nullptr;
-      for (const char* s = p + 1; const char* q = FindCloseCandidate(s, e); s = q + 1) {
-        if (first == nullptr) first = q;
-        if (ReadsOnAfter(n, q + 1, e, 4)) {
-          close = q;
-          break;
-        }
-      }
-      if (first == nullptr) {
-        *reason = fmt::format("field {}: quoted value has no closing quote", spec.name);
-        return -1;
-      }
-      if (close == nullptr) {
-        // None fits. If the value up to the first candidate holds a quote, the opening quote
-        // most likely has no closing one and swallowed the fields after it: reading on would
-        // misplace every later field.
-        close = first;
-        if (std::memchr(p + 1, '"', static_cast<size_t>(close - (p + 1))) != nullptr) {
-          *reason = fmt::format(
-              "field {}: quoted value has no closing quote followed by the fields that come "
-              "after it",
-              spec.name);
-          return -1;
+      const char* close;
+      if (careful) {
+        close = FindClose(n, p, e, reason);
+        if (close == nullptr) return -1;
+      } else {
+        close = FindCloseCandidate(p + 1, e);
+        if (close == nullptr ||
+            std::memchr(p + 1, '"', static_cast<size_t>(close - (p + 1))) != nullptr) {
+          *odd = true;
+          return 0;
         }
       }
       fields_[n] = {p + 1, close};
@@ -299,10 +346,15 @@ int ElbParser::Tokenize(const char* p, const char* e, std::string* reason) {
     } else {
       const char* s = FindSpace(p, e);
       if (s == p) {
+        if (!careful) {
+          *odd = true;  // the careful reading says why
+          return 0;
+        }
         *reason = n == 0 ? std::string("line starts with a space")
                          : fmt::format("field {} is empty (two spaces in a row)", spec.name);
         return -1;
       }
+      if (!careful && std::memchr(p, '"', static_cast<size_t>(s - p)) != nullptr) *odd = true;
       fields_[n] = {p, s};
       p = s;
     }
@@ -310,6 +362,7 @@ int ElbParser::Tokenize(const char* p, const char* e, std::string* reason) {
     if (p >= e) break;
     ++p;  // the separating space; more follows, as the line does not end with a space
   }
+  if (n < layout_.min_fields) *odd = true;
   return n;
 }
 
@@ -324,6 +377,9 @@ void ElbParser::TooShort(int n, std::string* reason) {
 bool ElbParser::DecodeAll(int n, std::string* reason) {
   bool have_request = false;
   RequestParts request;
+  int split_field = -1;
+  std::string_view ip;
+  int port = 0;
   for (size_t c = 0; c < columns_.size(); ++c) {
     const ColumnDef& col = columns_[c];
     Value& v = values_[c];
@@ -357,9 +413,10 @@ bool ElbParser::DecodeAll(int n, std::string* reason) {
       case Decode::kIp:
       case Decode::kPort: {
         if (dash) break;
-        std::string_view ip;
-        int port;
-        if (!SplitIpPort(s, &ip, &port)) return Reject(reason, col, s, "an IP address and port");
+        if (split_field != col.field) {  // the ip and port columns share their field
+          if (!SplitIpPort(s, &ip, &port)) return Reject(reason, col, s, "an IP address and port");
+          split_field = col.field;
+        }
         if (col.decode == Decode::kIp) {
           v = {false, 0, ip};
         } else {

@@ -7,12 +7,15 @@
 #include <fmt/format.h>
 
 // One include per format.
+#include "silt/formats/csv.h"
+#include "silt/formats/jsonl.h"
 #include "silt/formats/alb.h"
 #include "silt/formats/elb.h"
 #include "silt/formats/nlb.h"
 #include "silt/formats/clf.h"
 #include "silt/formats/cloudfront.h"
 #include "silt/formats/s3_access.h"
+#include "silt/formats/regex_format.h"
 
 namespace silt::formats {
 
@@ -25,6 +28,9 @@ std::vector<const Format*> AllFormats() {
   static const AlbFormat alb;
   static const ElbFormat elb;
   static const NlbFormat nlb;
+  static const RegexFormat regex;
+  static const CsvFormat csv;
+  static const JsonlFormat jsonl;
   return {
       &s3_access,
       &clf,
@@ -33,6 +39,9 @@ std::vector<const Format*> AllFormats() {
       &alb,
       &elb,
       &nlb,
+      &regex,
+      &csv,
+      &jsonl,
   };
 }
 

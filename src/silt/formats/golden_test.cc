@@ -58,6 +58,11 @@ TEST_P(Golden, MatchesExpected) {
   const Format* format = FindFormat(c.format);
   ASSERT_NE(format, nullptr) << "golden folder names an unknown format: " << c.format;
   const std::string input = ReadFile(c.input);
+  // Configurable formats (csv, jsonl) read with their default options, configured from the
+  // case itself as from a sample (fixed formats configure to themselves).
+  auto configured = format->Configure({}, input);
+  ASSERT_TRUE(configured.ok()) << c.input << ": " << configured.status().ToString();
+  format = configured->get();
   ParsedText whole = ParseForTest(*format, input);
   fs::path expected_path = c.input;
   expected_path.replace_extension(".expected");
