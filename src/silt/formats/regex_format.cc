@@ -369,7 +369,7 @@ std::vector<OptionSpec> RegexFormat::options() const {
        "Format of TIMESTAMPTZ groups: one for all ('%d/%b/%Y:%H:%M:%S %z'; default iso8601) or "
        "per column 'ts=epoch_ms;end=iso8601'"},
       {"time_column", "Event-time column for partitioning (default: the first TIMESTAMPTZ column)"},
-      {"null", "Text that reads as NULL in any column (default '-'); '' makes empty values NULL"},
+      {"nullstr", "Text that reads as NULL in any column (default '-'); '' makes empty values NULL"},
   };
 }
 
@@ -472,7 +472,7 @@ Result<std::shared_ptr<const Format>> RegexFormat::Configure(const FormatOptions
       c->schema[i].doc += fmt::format(", time format {}", c->columns[i].time.spec());
     }
   }
-  if (const std::string* n = opt("null"); n != nullptr) c->null_text = *n;
+  if (const std::string* n = opt("nullstr"); n != nullptr) c->null_text = *n;
   return std::shared_ptr<const Format>(new RegexFormat(std::move(c)));
 }
 

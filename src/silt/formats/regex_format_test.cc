@@ -49,7 +49,7 @@ TEST(Regex, RegisteredUnconfiguredRejectsEveryLine) {
   std::vector<std::string> names;
   for (const auto& o : f->options()) names.push_back(o.name);
   EXPECT_EQ(names,
-            (std::vector<std::string>{"pattern", "types", "time_format", "time_column", "null"}));
+            (std::vector<std::string>{"pattern", "types", "time_format", "time_column", "nullstr"}));
   auto r = ParseForTest(*f, "anything\nat all\n");
   EXPECT_EQ(r.rows, 0u);
   EXPECT_EQ(r.rejects, 2u);
@@ -225,7 +225,7 @@ TEST(Regex, EmptyAndNullValues) {
             "{\"a\":\"\",\"opt\":\"\"}\n"
             "{\"a\":\"q\",\"n\":5,\"c\":\"r\",\"opt\":\"z\"}\n");
   // null => '': empty values are NULL and '-' is text.
-  o["null"] = "";
+  o["nullstr"] = "";
   f = Open(o);
   ASSERT_NE(f, nullptr);
   r = ParseForTest(*f, "-,,x\n,1,-,\n");
