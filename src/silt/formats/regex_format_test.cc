@@ -231,7 +231,7 @@ TEST(Regex, EmptyAndNullValues) {
   r = ParseForTest(*f, "-,,x\n,1,-,\n");
   EXPECT_EQ(r.rendered, "{\"a\":\"-\",\"c\":\"x\"}\n{\"n\":1,\"c\":\"-\"}\n");
   // null => 'NULL'
-  o["null"] = "NULL";
+  o["nullstr"] = "NULL";
   f = Open(o);
   ASSERT_NE(f, nullptr);
   r = ParseForTest(*f, "NULL,NULL,-\n");
