@@ -37,7 +37,7 @@ struct CsvFormat::Config {
 namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
-constexpr size_t kMaxHeaderField = 128;  // longer first-line fields are data, not names
+constexpr size_t kMaxHeaderField = 1024;  // longer first-line fields are data, not names
 
 // ---- tokenizer -----------------------------------------------------------------------------
 
@@ -762,7 +762,8 @@ void Observe(const CsvFormat::Config& cfg, const TimeFormat* infer_time, std::st
 
 ColumnType InferType(const ColumnStats& s) {
   if (s.values == 0) return ColumnType::kVarchar;
-  if (s.all_int) return s.all_int32 ? ColumnType::kInt32 : ColumnType::kInt64;
+  // Integers are BIGINT: a sample of small ids must not make a later large one a reject.
+  if (s.all_int) return ColumnType::kInt64;
   if (s.all_number) return ColumnType::kDouble;
   if (s.all_bool) return ColumnType::kBoolean;
   if (s.all_time) return ColumnType::kTimestampTz;
@@ -837,7 +838,7 @@ std::vector<OptionSpec> CsvFormat::options() const {
       {"columns",
        "Declared columns 'name TYPE, ...' in field order (default: inferred from the header and "
        "the sample)"},
-      {"null", "The text that means NULL (default: an empty field)"},
+      {"nullstr", "The text that means NULL (default: an empty field)"},
       {"time_column", "The event-time column (default: the first TIMESTAMPTZ column; empty: none)"},
       {"time_format",
        "How TIMESTAMPTZ values are written: iso8601, epoch_s, epoch_ms, epoch_us, auto or a "
@@ -881,7 +882,7 @@ Result<std::shared_ptr<const Format>> CsvFormat::Configure(const FormatOptions& 
   if (const auto* v = opt("header")) {
     SILT_ASSIGN_OR_RETURN(cfg->header, ParseBoolOption("header", *v));
   }
-  if (const auto* v = opt("null")) cfg->null_text = *v;
+  if (const auto* v = opt("nullstr")) cfg->null_text = *v;
   const TimeFormat* infer_time = nullptr;  // how inference recognises times (null: iso8601)
   cfg->time_format_name = "auto";
   if (const auto* v = opt("time_format")) {
@@ -950,7 +951,7 @@ Result<std::shared_ptr<const Format>> CsvFormat::Configure(const FormatOptions& 
         if (ClassifyNumber(Trim(h), &iv) != NumKind::kNotNumber) ++numbers;
         bool stray_quote = cfg->quoting && !header->quoted[i] &&
                            h.find(cfg->quote) != std::string::npos;
-        if (h.size() > kMaxHeaderField || stray_quote) {
+        if (guess && (h.size() > kMaxHeaderField || stray_quote)) {
           return Status::InvalidArgument(fmt::format(
               "the first line does not look like a csv header (field {} is {}): set "
               "header=false, or declare columns",

@@ -43,7 +43,7 @@ TEST(Csv, InfersTypesFromHeaderAndSample) {
   auto f = Open(in);
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(Columns(*f),
-            "event_time TIMESTAMPTZ, user_id INTEGER, action VARCHAR, bytes BIGINT, ratio DOUBLE, "
+            "event_time TIMESTAMPTZ, user_id BIGINT, action VARCHAR, bytes BIGINT, ratio DOUBLE, "
             "ok BOOLEAN, zip VARCHAR");
   EXPECT_EQ(f->time_column(), "event_time");
   EXPECT_EQ(Parse(*f, in),
@@ -64,7 +64,7 @@ TEST(Csv, ColumnNames) {
   EXPECT_EQ(CsvColumnName("already_snake"), "already_snake");
   auto f = Open("a,A,,%,a\n1,2,3,4,5\n");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(Columns(*f), "a INTEGER, a_2 INTEGER, col3 INTEGER, col4 INTEGER, a_3 INTEGER");
+  EXPECT_EQ(Columns(*f), "a BIGINT, a_2 BIGINT, col3 BIGINT, col4 BIGINT, a_3 BIGINT");
 }
 
 TEST(Csv, QuotingRfc4180) {
@@ -120,20 +120,21 @@ TEST(Csv, RejectsNameFieldsAndValues) {
       "x,2024-01-01T00:00:00Z,5\n"
       "4,yesterday,5\n"
       "5,2024-01-01T00:00:00Z,\"7\"junk\n"
-      "6,2024-01-01T00:00:00Z,99999999999\n";
+      "6,2024-01-01T00:00:00Z,99999999999\n"
+      "7,2024-01-01T00:00:00Z,99999999999999999999\n";
   auto f = Open(in.substr(0, in.find("2,")));  // types from the first row only
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(Columns(*f), "id INTEGER, when TIMESTAMPTZ, n INTEGER");
+  EXPECT_EQ(Columns(*f), "id BIGINT, when TIMESTAMPTZ, n BIGINT");
   ParsedText r = ParseForTest(*f, in);
-  EXPECT_EQ(r.rows, 1u);
+  EXPECT_EQ(r.rows, 2u);  // 99999999999 fits BIGINT: integers are never inferred as INTEGER
   EXPECT_EQ(r.rejects, 6u);
   for (const char* reason : {
            "line has 2 fields; the header has 3",
            "line has 4 fields; the header has 3",
-           "column id: 'x' is not an INTEGER",
+           "column id: 'x' is not a BIGINT",
            "column when: 'yesterday' is not a time (time_format auto)",
            "field 3 (n): unexpected text after the closing quote",
-           "column n: '99999999999' is not an INTEGER",
+           "column n: '99999999999999999999' is not a BIGINT",
        }) {
     EXPECT_NE(r.rendered.find(reason), std::string::npos) << reason << "\n" << r.rendered;
   }
@@ -152,14 +153,14 @@ TEST(Csv, ValidationDoesNotDependOnWantedColumns) {
   EXPECT_EQ(parser->Parse("1,x", batch, 0, &reason), LineResult::kRow);
   EXPECT_EQ(batch.strings(1)[0], "x");
   EXPECT_EQ(parser->Parse("nope,y", batch, 0, &reason), LineResult::kReject);
-  EXPECT_EQ(reason, "column a: 'nope' is not an INTEGER");
+  EXPECT_EQ(reason, "column a: 'nope' is not a BIGINT");
 }
 
 TEST(Csv, NullsAndEmptyFields) {
   const std::string in = "a,b,c\n1,x,2024-01-01\nNA,NA,\n,\"NA\",NA\n";
-  auto f = Open(in, {{"null", "NA"}});
+  auto f = Open(in, {{"nullstr", "NA"}});
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(Columns(*f), "a INTEGER, b VARCHAR, c TIMESTAMPTZ");
+  EXPECT_EQ(Columns(*f), "a BIGINT, b VARCHAR, c TIMESTAMPTZ");
   EXPECT_EQ(Parse(*f, in),
             "{\"a\":1,\"b\":\"x\",\"c\":\"2024-01-01T00:00:00Z\"}\n"
             "{}\n"
@@ -202,7 +203,7 @@ TEST(Csv, HeaderFalseNamesColumns) {
   const std::string in = "1,x,2024-01-01T00:00:00Z\n2,y,2024-01-02T00:00:00Z\n";
   auto f = Open(in, {{"header", "false"}});
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(Columns(*f), "col1 INTEGER, col2 VARCHAR, col3 TIMESTAMPTZ");
+  EXPECT_EQ(Columns(*f), "col1 BIGINT, col2 VARCHAR, col3 TIMESTAMPTZ");
   EXPECT_TRUE(f->splittable());
   EXPECT_EQ(Parse(*f, in),
             "{\"col1\":1,\"col2\":\"x\",\"col3\":\"2024-01-01T00:00:00Z\"}\n"
@@ -236,11 +237,11 @@ TEST(Csv, TimeColumnAndFormat) {
   const std::string epochs = "id,at\n1,1709251200\n2,1709251260\n";
   auto plain = Open(epochs);
   ASSERT_NE(plain, nullptr);
-  EXPECT_EQ(Columns(*plain), "id INTEGER, at INTEGER");
+  EXPECT_EQ(Columns(*plain), "id BIGINT, at BIGINT");
   EXPECT_EQ(plain->time_column(), "");
   auto f = Open(epochs, {{"time_column", "at"}});
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(Columns(*f), "id INTEGER, at TIMESTAMPTZ");
+  EXPECT_EQ(Columns(*f), "id BIGINT, at TIMESTAMPTZ");
   EXPECT_EQ(f->time_column(), "at");
   EXPECT_EQ(Parse(*f, epochs),
             "{\"id\":1,\"at\":\"2024-03-01T00:00:00Z\"}\n{\"id\":2,\"at\":\"2024-03-01T00:01:00Z\"}\n");
@@ -345,7 +346,7 @@ TEST(Csv, CrLfBomAndBadBytes) {
   const std::string in("\xEF\xBB\xBFid,txt\r\n1,caf\xC3\xA9\r\n2,\xFF\r\n3,a\0b\r\n", 32);
   auto f = Open(in.substr(0, in.find("2,")));
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(Columns(*f), "id INTEGER, txt VARCHAR");
+  EXPECT_EQ(Columns(*f), "id BIGINT, txt VARCHAR");
   ParsedText r = ParseForTest(*f, in);
   EXPECT_EQ(r.rows, 1u);
   EXPECT_EQ(r.rejects, 2u);
@@ -388,7 +389,7 @@ TEST(Csv, Options) {
     EXPECT_FALSE(o.doc.empty());
   }
   EXPECT_EQ(names, (std::vector<std::string>{"delimiter", "quote", "escape", "header", "columns",
-                                             "null", "time_column", "time_format"}));
+                                             "nullstr", "time_column", "time_format"}));
   auto bad = OpenFormat("csv", {{"delimeter", ";"}}, "a;b\n");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("did you mean 'delimiter'?"), std::string::npos);

@@ -248,6 +248,7 @@ class ElbParser final : public LineParser {
   std::vector<Field> fields_;
   std::vector<Value> values_;
   bool has_quoted_ = false;
+  int complete_ = 0;  // after Tokenize fails: the fields before the one that failed
 };
 
 // Does the text from r, where field j starts, read as the layout's fields j, j+1, ...? Up to
@@ -326,7 +327,9 @@ int ElbParser::Tokenize(const char* p, const char* e, bool careful, bool* odd,
                         std::string* reason) {
   const int count = static_cast<int>(layout_.fields.size());
   int n = 0;
+  complete_ = 0;
   while (n < count) {
+    complete_ = n;
     const FieldSpec& spec = layout_.fields[n];
     if (spec.quoting == Quoting::kQuoted && *p == '"') {
       const char* close;
@@ -354,7 +357,16 @@ int ElbParser::Tokenize(const char* p, const char* e, bool careful, bool* odd,
                          : fmt::format("field {} is empty (two spaces in a row)", spec.name);
         return -1;
       }
-      if (!careful && std::memchr(p, '"', static_cast<size_t>(s - p)) != nullptr) *odd = true;
+      if (has_quoted_ && std::memchr(p, '"', static_cast<size_t>(s - p)) != nullptr) {
+        // Only quoted fields may hold quotes: the quoting of the line is off.
+        if (!careful) {
+          *odd = true;
+          return 0;
+        }
+        *reason = fmt::format("field {}: '{}' holds a quote, which only quoted fields may",
+                              spec.name, Shown(std::string_view(p, static_cast<size_t>(s - p))));
+        return -1;
+      }
       fields_[n] = {p, s};
       p = s;
     }
@@ -504,7 +516,13 @@ LineResult ElbParser::Parse(std::string_view line, RowBatch& batch, size_t row,
     return LineResult::kReject;
   }
   const int n = Tokenize(p, e, reason);
-  if (n < 0) return LineResult::kReject;
+  if (n < 0) {
+    // Report the first problem of the line: one in a field before the one that did not
+    // tokenize comes first (a line of another format often fails both ways).
+    std::string earlier;
+    if (!DecodeAll(complete_, &earlier)) *reason = std::move(earlier);
+    return LineResult::kReject;
+  }
   if (n < layout_.min_fields) {
     TooShort(n, reason);
     return LineResult::kReject;

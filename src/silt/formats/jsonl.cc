@@ -375,6 +375,7 @@ enum Kind : unsigned {
   kString = 16,
   kObject = 32,
   kArray = 64,
+  kDeepObject = 128,  // an object nested too deep to flatten: kept as JSON text
 };
 
 struct PathInfo {
@@ -450,7 +451,10 @@ class Inference {
           }
           break;
         }
-        case element_type::OBJECT: info.kinds |= kObject; break;
+        case element_type::OBJECT:
+          info.kinds |= kObject;
+          if (cfg_.flatten && depth >= kMaxFlattenDepth) info.kinds |= kDeepObject;
+          break;
         case element_type::NULL_VALUE: break;
       }
     }
@@ -493,6 +497,7 @@ std::string KindsText(unsigned k) {
   add(kString, "string");
   add(kObject, "object");
   add(kArray, "array");
+  add(kDeepObject, "deeply nested object");
   return out.empty() ? "null" : out;
 }
 

@@ -148,6 +148,20 @@ TEST(Jsonl, TimeColumnFromEpochs) {
   EXPECT_EQ(Columns(*p), "when TIMESTAMPTZ");
 }
 
+TEST(Jsonl, DeepObjectsAreKeptAsText) {
+  std::string deep = "1";
+  for (int i = 0; i < 40; ++i) deep = "{\"k\":" + deep + "}";
+  const std::string in = "{\"d\":" + deep + ",\"n\":1}\n";
+  auto f = Open(in);
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(f->schema().size(), 2u);
+  EXPECT_EQ(f->schema()[0].type, ColumnType::kVarchar);
+  EXPECT_EQ(f->schema()[0].name.substr(0, 6), "d_k_k_");
+  ParsedText r = ParseForTest(*f, in);
+  EXPECT_EQ(r.rows, 1u);
+  EXPECT_NE(r.rendered.find("\":\"{\\\"k\\\":{"), std::string::npos) << r.rendered;
+}
+
 TEST(Jsonl, NamesOfKeys) {
   const std::string in = R"({"@timestamp":"x","user-agent":"y","ID":1,"id":2,"9lives":3,"a.b":4})" "\n";
   auto f = Open(in);
