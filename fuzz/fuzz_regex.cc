@@ -42,7 +42,7 @@ const std::vector<std::shared_ptr<const silt::formats::Format>>& Formats() {
           R"re((?P<i>[^ ]*) (?P<b>[^ ]*) (?P<d>[^ ]*) (?P<ok>[^ ]*) (?P<t>[^ ]*)(?: (?P<u>[^ ]*))?(?: (?P<rest>.*))?)re"},
          {"types", "i INTEGER, b BIGINT, d DOUBLE, ok BOOLEAN, t TIMESTAMPTZ, u TIMESTAMPTZ"},
          {"time_format", "t=auto;u=%Y-%m-%dT%H:%M:%S.%f%z"},
-         {"null", ""}},
+         {"nullstr", ""}},
     };
     std::vector<std::shared_ptr<const silt::formats::Format>> out;
     for (const auto& o : configs) {
