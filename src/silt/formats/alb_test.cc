@@ -311,6 +311,14 @@ TEST(Alb, RejectReasonsNameFieldAndValue) {
                 .find("field user_agent: quoted value has no closing quote followed by the "
                       "fields that come after it"),
             std::string::npos);
+  // Only quoted fields may hold quotes.
+  EXPECT_NE(reason_for(" TLSv1.2 ", " TLS\"v1.2 ")
+                .find("field ssl_protocol: 'TLS\\\"v1.2' holds a quote, which only quoted fields may"),
+            std::string::npos);
+  // The first problem of the line is reported.
+  EXPECT_NE(reason_for(" 0 57 \"GET", " x 57 \"GET\"")
+                .find("field received_bytes: 'x' is not a non-negative 64-bit integer"),
+            std::string::npos);
   // Long values are shortened in reasons.
   std::string long_value(500, '9');
   std::string text = reason_for(" 0 57 ", " 0 " + long_value + " ");
