@@ -8,6 +8,7 @@
 
 #include "silt/common/strings.h"
 #include "silt/formats/s3_access.h"  // ParseClfTime
+#include "silt/formats/text_checks.h"
 
 namespace silt::formats {
 
@@ -92,18 +93,6 @@ struct Span {
 
 inline bool IsDash(Span f) { return f.e - f.b == 1 && *f.b == '-'; }
 
-// First ' ' in [p, e), or e.
-inline const char* FindSpace(const char* p, const char* e) {
-  const __m128i sp = _mm_set1_epi8(' ');
-  while (e - p >= 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp)));
-    if (mask != 0) return p + __builtin_ctz(mask);
-    p += 16;
-  }
-  while (p < e && *p != ' ') ++p;
-  return p;
-}
 
 inline const char* FindQuote(const char* p, const char* e) {
   const void* q = std::memchr(p, '"', static_cast<size_t>(e - p));

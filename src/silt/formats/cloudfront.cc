@@ -11,6 +11,7 @@
 
 #include "silt/common/civil_time.h"
 #include "silt/common/strings.h"
+#include "silt/formats/text_checks.h"
 
 namespace silt::formats {
 
@@ -500,16 +501,8 @@ LineResult CloudFrontParser::Parse(std::string_view line, RowBatch& batch, size_
   Tokens tk;
   Tokenize(p, e, l.count, fields_, pct_, &tk);
   // CloudFront URL-encodes control characters: a NUL means binary data or a damaged file.
-  if (tk.nul) {
-    *reason = "line contains a NUL byte (binary data, not a log line)";
-    return LineResult::kReject;
-  }
   // CloudFront also encodes bytes >= 0x80, but values become VARCHAR: check what is there.
-  size_t bad = 0;
-  if (tk.high && !IsValidUtf8(std::string_view(p, static_cast<size_t>(e - p)), &bad)) {
-    *reason = fmt::format("line is not valid UTF-8 (byte {} of the line)", bad);
-    return LineResult::kReject;
-  }
+  if (!CheckLineBytes(p, e, tk.nul, tk.high, reason)) return LineResult::kReject;
   const int n = tk.n;
   if (n < l.min_fields) {
     if (n == 1 && std::memchr(p, ' ', static_cast<size_t>(e - p)) != nullptr) {

@@ -13,6 +13,7 @@
 
 #include "silt/common/strings.h"
 #include "silt/common/time_format.h"
+#include "silt/formats/text_checks.h"
 
 namespace silt::formats {
 
@@ -169,23 +170,6 @@ bool OddQuotes(const CsvFormat::Config& d, std::string_view s) {
   return n % 2 == 1;
 }
 
-// Whether [p, e) holds a NUL byte and whether it holds bytes >= 0x80.
-void ScanBytes(const char* p, const char* e, bool* has_nul, bool* has_high) {
-  const __m128i zero = _mm_setzero_si128();
-  unsigned nul = 0, high = 0;
-  while (e - p >= 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    nul |= static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)));
-    high |= static_cast<unsigned>(_mm_movemask_epi8(v));
-    p += 16;
-  }
-  for (; p < e; ++p) {
-    nul |= *p == '\0';
-    high |= static_cast<unsigned char>(*p) >= 0x80;
-  }
-  *has_nul = nul != 0;
-  *has_high = high != 0;
-}
 
 // ---- values --------------------------------------------------------------------------------
 

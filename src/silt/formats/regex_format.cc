@@ -13,6 +13,7 @@
 
 #include "silt/common/strings.h"
 #include "silt/common/time_format.h"
+#include "silt/formats/text_checks.h"
 
 namespace silt::formats {
 
@@ -33,23 +34,6 @@ namespace {
 
 constexpr const char* kNeedsPattern = "the regex format needs a pattern option";
 
-// Whether [p, e) holds a NUL byte and whether it holds bytes >= 0x80 (16 at a time).
-inline void ScanBytes(const char* p, const char* e, bool* has_nul, bool* has_high) {
-  const __m128i zero = _mm_setzero_si128();
-  unsigned nul = 0, high = 0;
-  while (e - p >= 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    nul |= static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)));
-    high |= static_cast<unsigned>(_mm_movemask_epi8(v));
-    p += 16;
-  }
-  for (; p < e; ++p) {
-    nul |= *p == '\0';
-    high |= static_cast<unsigned char>(*p) >= 0x80;
-  }
-  *has_nul = nul != 0;
-  *has_high = high != 0;
-}
 
 // A value for a reject reason: at most ~80 bytes, cut at a UTF-8 character boundary.
 std::string Shown(std::string_view v) {
@@ -257,18 +241,8 @@ class RegexParser final : public LineParser {
 LineResult RegexParser::Parse(std::string_view line, RowBatch& batch, size_t row,
                               std::string* reason) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  bool has_nul, has_high;
-  ScanBytes(line.data(), line.data() + line.size(), &has_nul, &has_high);
-  if (has_nul) {
-    *reason = "line contains a NUL byte (binary data, not a log line)";
-    return LineResult::kReject;
-  }
   // Values become VARCHAR, which must be UTF-8 (and RE2 matches UTF-8).
-  size_t bad = 0;
-  if (has_high && !IsValidUtf8(line, &bad)) {
-    *reason = fmt::format("line is not valid UTF-8 (byte {} of the line)", bad);
-    return LineResult::kReject;
-  }
+  if (!CheckLine(line.data(), line.data() + line.size(), reason)) return LineResult::kReject;
   const RE2& re = *c_->re;
   if (!re.Match(re2::StringPiece(line.data(), line.size()), 0, line.size(), RE2::ANCHOR_BOTH,
                 sub_.data(), nsub_)) {

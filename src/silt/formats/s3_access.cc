@@ -8,6 +8,7 @@
 
 #include "silt/common/civil_time.h"
 #include "silt/common/strings.h"
+#include "silt/formats/text_checks.h"
 
 namespace silt::formats {
 
@@ -58,18 +59,6 @@ struct Field {
   const char* e;
 };
 
-// First ' ' in [p, e), or e.
-inline const char* FindSpace(const char* p, const char* e) {
-  const __m128i sp = _mm_set1_epi8(' ');
-  while (e - p >= 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp)));
-    if (mask != 0) return p + __builtin_ctz(mask);
-    p += 16;
-  }
-  while (p < e && *p != ' ') ++p;
-  return p;
-}
 
 inline const char* FindQuote(const char* p, const char* e) {
   const void* q = std::memchr(p, '"', static_cast<size_t>(e - p));
@@ -90,23 +79,6 @@ inline bool NumOrDashAt(const char* p, const char* e, const char** after) {
   return true;
 }
 
-// Whether [p, e) holds a NUL byte and whether it holds bytes >= 0x80 (one pass, 16 at a time).
-inline void ScanBytes(const char* p, const char* e, bool* has_nul, bool* has_high) {
-  const __m128i zero = _mm_setzero_si128();
-  unsigned nul = 0, high = 0;
-  while (e - p >= 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    nul |= static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)));
-    high |= static_cast<unsigned>(_mm_movemask_epi8(v));
-    p += 16;
-  }
-  for (; p < e; ++p) {
-    nul |= *p == '\0';
-    high |= static_cast<unsigned char>(*p) >= 0x80;
-  }
-  *has_nul = nul != 0;
-  *has_high = high != 0;
-}
 
 enum class QuotedKind { kRequestUri, kReferer, kUserAgent };
 
@@ -364,18 +336,8 @@ LineResult S3AccessParser::Parse(std::string_view line, RowBatch& batch, size_t 
   if (e > p && e[-1] == '\r') --e;
   // No field of a server access log can hold a NUL (HTTP forbids it in request lines and
   // headers): such a line is binary data or a damaged file, not a request.
-  bool has_nul, has_high;
-  ScanBytes(p, e, &has_nul, &has_high);
-  if (has_nul) {
-    *reason = "line contains a NUL byte (binary data, not a log line)";
-    return LineResult::kReject;
-  }
   // Values become VARCHAR, which must be UTF-8; AWS writes UTF-8 (and escapes the rest).
-  size_t bad = 0;
-  if (has_high && !IsValidUtf8(std::string_view(p, static_cast<size_t>(e - p)), &bad)) {
-    *reason = fmt::format("line is not valid UTF-8 (byte {} of the line)", bad);
-    return LineResult::kReject;
-  }
+  if (!CheckLine(p, e, reason)) return LineResult::kReject;
   const int n = Tokenize(p, e, reason);
   if (n < 0) return LineResult::kReject;
   const auto& w = wanted_;
