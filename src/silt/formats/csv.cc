@@ -833,16 +833,8 @@ std::vector<OptionSpec> CsvFormat::options() const {
 Result<std::shared_ptr<const Format>> CsvFormat::Configure(const FormatOptions& options,
                                                            std::string_view sample) const {
   auto cfg = std::make_shared<Config>();
-  const auto specs = this->options();
-  for (const auto& [key, value] : options) {
-    bool known = false;
-    for (const auto& s : specs) known |= s.name == key;
-    if (!known) return Status::InvalidArgument(fmt::format("format csv has no option '{}'", key));
-  }
-  auto opt = [&](const char* name) -> const std::string* {
-    auto it = options.find(name);
-    return it != options.end() ? &it->second : nullptr;
-  };
+  SILT_RETURN_IF_ERROR(CheckOptionNames(*this, options));
+  auto opt = [&](const char* name) { return FindOption(options, name); };
   bool empty = false;
   if (const auto* v = opt("delimiter")) {
     SILT_RETURN_IF_ERROR(OneChar("delimiter", *v, false, &cfg->delimiter, &empty));

@@ -96,15 +96,8 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-Result<std::shared_ptr<const Format>> OpenFormat(std::string_view name,
-                                                 const FormatOptions& options,
-                                                 std::string_view sample) {
-  const Format* f = FindFormat(name);
-  if (f == nullptr) {
-    return Status::InvalidArgument(
-        fmt::format("unknown format '{}' (known formats: {})", name, FormatNames()));
-  }
-  const auto specs = f->options();
+Status CheckOptionNames(const Format& format, const FormatOptions& options) {
+  const auto specs = format.options();
   for (const auto& [key, value] : options) {
     bool known = false;
     std::string best;
@@ -117,19 +110,30 @@ Result<std::shared_ptr<const Format>> OpenFormat(std::string_view name,
         best = o.name;
       }
     }
-    if (!known) {
-      std::string msg = fmt::format("format {} has no option '{}'", name, key);
-      if (!best.empty()) msg += fmt::format("; did you mean '{}'?", best);
-      if (specs.empty()) {
-        msg += " (it takes none)";
-      } else {
-        std::string all;
-        for (const auto& o : specs) all += (all.empty() ? "" : ", ") + o.name;
-        msg += fmt::format(" (options: {})", all);
-      }
-      return Status::InvalidArgument(msg);
+    if (known) continue;
+    std::string msg = fmt::format("format {} has no option '{}'", format.name(), key);
+    if (!best.empty()) msg += fmt::format("; did you mean '{}'?", best);
+    if (specs.empty()) {
+      msg += " (it takes none)";
+    } else {
+      std::string all;
+      for (const auto& o : specs) all += (all.empty() ? "" : ", ") + o.name;
+      msg += fmt::format(" (options: {})", all);
     }
+    return Status::InvalidArgument(msg);
   }
+  return Status::OK();
+}
+
+Result<std::shared_ptr<const Format>> OpenFormat(std::string_view name,
+                                                 const FormatOptions& options,
+                                                 std::string_view sample) {
+  const Format* f = FindFormat(name);
+  if (f == nullptr) {
+    return Status::InvalidArgument(
+        fmt::format("unknown format '{}' (known formats: {})", name, FormatNames()));
+  }
+  SILT_RETURN_IF_ERROR(CheckOptionNames(*f, options));
   return f->Configure(options, sample);
 }
 

@@ -91,6 +91,15 @@ std::vector<const Format*> AllFormats();
 std::string FormatNames();
 // Every option name any format takes (for read_log's named parameters), sorted, unique.
 std::vector<std::string> AllOptionNames();
+// For Configure implementations: InvalidArgument when `options` names an option `format` does
+// not declare (with a did-you-mean), else OK.
+Status CheckOptionNames(const Format& format, const FormatOptions& options);
+// The value of option `name`, or nullptr when it was not given.
+inline const std::string* FindOption(const FormatOptions& options, const char* name) {
+  auto it = options.find(name);
+  return it != options.end() ? &it->second : nullptr;
+}
+
 // FindFormat + Configure, with errors for unknown formats and options (did-you-mean).
 Result<std::shared_ptr<const Format>> OpenFormat(std::string_view name, const FormatOptions& options,
                                                  std::string_view sample);

@@ -550,16 +550,8 @@ std::vector<OptionSpec> JsonlFormat::options() const {
 Result<std::shared_ptr<const Format>> JsonlFormat::Configure(const FormatOptions& options,
                                                              std::string_view sample) const {
   auto cfg = std::make_shared<Config>();
-  const auto specs = this->options();
-  for (const auto& [key, value] : options) {
-    bool known = false;
-    for (const auto& s : specs) known |= s.name == key;
-    if (!known) return Status::InvalidArgument(fmt::format("format jsonl has no option '{}'", key));
-  }
-  auto opt = [&](const char* name) -> const std::string* {
-    auto it = options.find(name);
-    return it != options.end() ? &it->second : nullptr;
-  };
+  SILT_RETURN_IF_ERROR(CheckOptionNames(*this, options));
+  auto opt = [&](const char* name) { return FindOption(options, name); };
   if (const auto* v = opt("flatten")) {
     SILT_ASSIGN_OR_RETURN(cfg->flatten, ParseBoolOption("flatten", *v));
   }

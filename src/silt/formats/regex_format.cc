@@ -349,17 +349,8 @@ std::vector<OptionSpec> RegexFormat::options() const {
 
 Result<std::shared_ptr<const Format>> RegexFormat::Configure(const FormatOptions& options,
                                                              std::string_view /*sample*/) const {
-  for (const auto& [key, value] : options) {
-    bool known = false;
-    for (const auto& o : RegexFormat::options()) known |= o.name == key;
-    if (!known) {
-      return Status::InvalidArgument(fmt::format("format regex has no option '{}'", key));
-    }
-  }
-  auto opt = [&](const char* name) -> const std::string* {
-    auto it = options.find(name);
-    return it != options.end() ? &it->second : nullptr;
-  };
+  SILT_RETURN_IF_ERROR(CheckOptionNames(*this, options));
+  auto opt = [&](const char* name) { return FindOption(options, name); };
   const std::string* pattern = opt("pattern");
   if (pattern == nullptr || pattern->empty()) {
     return Status::InvalidArgument(
