@@ -638,6 +638,43 @@ scenario_partitioning() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# 10. Other formats end to end: detect names them; gen -> convert -> sql agree; key patterns.
+scenario_formats() {
+  local kind want
+  for kind in combined csv jsonl; do
+    run gen "$kind" --output "$kind" --bytes 2MiB --days 2 --objects 10
+    check_rc "gen $kind" 0
+    run detect "$kind"
+    check_rc "detect $kind" 0
+    check_match "detect names $kind first" "$OUT" ": $kind \(confidence 100%"
+    csv "SELECT count(*) FROM read_log('$kind', format => '$kind')"
+    want=$VAL
+    run convert --format "$kind" --input "$kind" --output "$kind-out" --partition-by none
+    check_rc "convert $kind" 0
+    csv "SELECT count(*) FROM '$kind-out/**/*.parquet'"
+    check_eq "$kind: raw and converted counts agree" "$want" "$VAL"
+  done
+  csv "SELECT count(*) FROM read_log('csv', format => 'csv') WHERE success IS NULL OR bytes IS NULL"
+  check_eq "csv: typed columns inferred and filled" 0 "$VAL"
+  csv "SELECT count(DISTINCT customer), min(yyyy || '-' || mm || '-' || dd) FROM read_log('csv',
+         format => 'csv', key_pattern => '{customer}/audit/{yyyy}-{mm}-{dd}-*.csv')"
+  check_eq "csv: key pattern captures customer and date" "5,2024-03-01" "$VAL"
+  run convert --format csv --input csv --output csv-keys --key-pattern '{customer}/audit/**' \
+      --with-source-columns --partition-by day
+  check_rc "convert with key pattern, source columns and day partitions" 0
+  csv "SELECT count(*) FROM 'csv-keys/**/*.parquet' WHERE customer IS NULL OR source_line < 2"
+  check_eq "every row has its customer and a data line number (line 1 is the header)" 0 "$VAL"
+  run convert --format csv --input csv --output x -O delimeter=';'
+  check_rc "misspelt format option" 2
+  check_contains "did-you-mean for a misspelt option" "$ERR" "did you mean 'delimiter'"
+  run sql "SELECT * FROM read_log('combined', format => 'regex',
+             pattern => '(?P<host>\S+) .*\" (?P<status>\d{3}) .*', types => 'status INTEGER')
+           WHERE status IS NULL"
+  check_rc "regex format through read_log" 0
+  check_contains "regex: every line matched with a status" "$OUT" "(0 rows)"
+}
+
+# ---------------------------------------------------------------------------------------------
 
 if ! declare -F "scenario_$SCENARIO" >/dev/null; then
   echo "unknown scenario '$SCENARIO'; known: $(declare -F | awk '$3 ~ /^scenario_/ { sub("scenario_", "", $3); printf "%s ", $3 }')" >&2

@@ -5,7 +5,9 @@
 //
 // `{name}` captures one or more characters within a path segment (no '/'); `*` matches any
 // characters within a segment, `**` any characters across segments; everything else is
-// literal. A pattern matches a whole key, relative to the location the objects were listed
+// literal. Like Python's `parse` ({} is .+? there), captures and stars take as little as
+// they can while the rest still matches: "{yyyy}-{mm}-{dd}-*" over "2024-03-01-0007.log" gives
+// 2024, 03, 01. A pattern matches a whole key, relative to the location the objects were listed
 // from (the folder, the glob's fixed part, or a file's folder).
 #pragma once
 
