@@ -45,7 +45,11 @@ measure() {
   RSS_MB=$((rss / 1024))
   rm -f "$log" "$log.t"
 }
-rows() { "$SILT" sql --format csv "SELECT count(*) FROM '$1/**/*.parquet'" | tail -1; }
+rows() {  # a folder of Parquet files (silt) or one file (DuckDB's COPY without partitions)
+  local src="$1/**/*.parquet"
+  [ -f "$1" ] && src=$1
+  "$SILT" sql --format csv "SELECT count(*) FROM read_parquet('$src')" | tail -1
+}
 row() {  # kind route secs rss rows
   local bytes; bytes=$(find "$DATA/$1" -type f ! -name '.*' -printf '%s\n' | awk '{s+=$1} END {print s}')
   printf '| %s | %s | %.2f | %.0f | %s | %s |\n' "$1" "$2" "$3" "$(awk "BEGIN {print $bytes / 1e6 / $3}")" "$4" "$5"
