@@ -47,8 +47,12 @@ TEST(TextLogsGen, KindsNamesAndDeterminism) {
         EXPECT_EQ(data.rfind("event_time,user_id,", 0), 0u);
         EXPECT_NE(key.find("/audit/2024-03-0"), std::string::npos) << key;
       }
-      if (std::string(kind) == "jsonl") EXPECT_EQ(data.rfind("{\"ts\":\"2024-03-0", 0), 0u);
-      if (std::string(kind) == "combined") EXPECT_NE(data.find(" +0000] \""), std::string::npos);
+      if (std::string(kind) == "jsonl") {
+        EXPECT_EQ(data.rfind("{\"ts\":\"2024-03-0", 0), 0u);
+      }
+      if (std::string(kind) == "combined") {
+        EXPECT_NE(data.find(" +0000] \""), std::string::npos);
+      }
     }
   }
   MemStore m;
