@@ -264,13 +264,6 @@ std::string_view TypeDescription(ColumnType t) {
   return "";
 }
 
-// At most ~80 bytes of a value for a reject reason, cut at a UTF-8 boundary.
-std::string Clip(std::string_view v) {
-  if (v.size() <= 80) return std::string(v);
-  size_t n = 77;
-  while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;
-  return std::string(v.substr(0, n)) + "...";
-}
 
 // Converts a value of a non-VARCHAR column; false when it does not convert.
 bool ConvertTyped(const CsvFormat::Config& cfg, ColumnType t, std::string_view v, int64_t* out) {
@@ -480,9 +473,9 @@ LineResult CsvParser::ConvertField(size_t col, const Field& f, RowBatch& batch, 
   if (!ConvertTyped(cfg, t, v, &x)) {
     if (t == ColumnType::kTimestampTz) {
       *reason = fmt::format("column {}: '{}' is not a time (time_format {})", cfg.schema[col].name,
-                            Clip(v), cfg.time_format_name);
+                            ClipForReason(v), cfg.time_format_name);
     } else {
-      *reason = fmt::format("column {}: '{}' is not {}", cfg.schema[col].name, Clip(v),
+      *reason = fmt::format("column {}: '{}' is not {}", cfg.schema[col].name, ClipForReason(v),
                             TypeDescription(t));
     }
     return LineResult::kReject;
@@ -983,7 +976,7 @@ Result<std::shared_ptr<const Format>> CsvFormat::Configure(const FormatOptions& 
     for (size_t i = 0; i < n; ++i) {
       const ColumnType t = InferType(stats[i]);
       std::string doc = header != nullptr
-                            ? fmt::format("header field {} '{}'", i + 1, Clip(header->values[i]))
+                            ? fmt::format("header field {} '{}'", i + 1, ClipForReason(header->values[i]))
                             : fmt::format("field {}", i + 1);
       cfg->schema.push_back({names[i], t, doc + fmt::format(" (inferred {})", ColumnTypeSqlName(t))});
     }
@@ -1021,7 +1014,7 @@ Result<std::shared_ptr<const Format>> CsvFormat::Configure(const FormatOptions& 
             return Status::InvalidArgument(fmt::format(
                 "option time_column '{}': sample value '{}' (line {}) is not a time with "
                 "time_format {}; set time_format",
-                c.name, Clip(tv), rec.line, cfg->time_format_name));
+                c.name, ClipForReason(tv), rec.line, cfg->time_format_name));
           }
         }
         c.type = ColumnType::kTimestampTz;

@@ -105,13 +105,6 @@ bool IsIpv6(std::string_view s) {
   return compressed ? groups <= 7 : groups == 8;
 }
 
-// A value for a reject reason: at most 64 bytes (cut at a UTF-8 character boundary).
-std::string Shown(std::string_view v) {
-  if (v.size() <= 64) return std::string(v);
-  size_t n = 64;
-  while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;
-  return std::string(v.substr(0, n)) + "...";
-}
 
 bool ParseSeconds(std::string_view s, double* out) {
   // digits, optionally '.' digits: what ELB writes ("0.000", "0.000086").
@@ -206,7 +199,7 @@ class ElbParser final : public LineParser {
   bool Reject(std::string* reason, const ColumnDef& col, std::string_view value,
               const char* what) const {
     *reason = fmt::format("field {}: '{}' is not {}", layout_.fields[col.field].name,
-                          Shown(value), what);
+                          ClipForReason(value, 64), what);
     return false;
   }
   // Decodes and validates every column whose field is among the first n.
@@ -336,7 +329,7 @@ int ElbParser::Tokenize(const char* p, const char* e, bool careful, bool* odd,
           return 0;
         }
         *reason = fmt::format("field {}: '{}' holds a quote, which only quoted fields may",
-                              spec.name, Shown(std::string_view(p, static_cast<size_t>(s - p))));
+                              spec.name, ClipForReason(std::string_view(p, static_cast<size_t>(s - p)), 64));
         return -1;
       }
       fields_[n] = {p, s};

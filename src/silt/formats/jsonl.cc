@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "silt/common/time_format.h"
+#include "silt/formats/text_checks.h"
 
 namespace silt::formats {
 
@@ -68,13 +69,6 @@ std::string_view TypeName(element_type t) {
   return "value";
 }
 
-// At most ~80 bytes of a value for a reject reason, cut at a UTF-8 boundary.
-std::string Clip(std::string_view v) {
-  if (v.size() <= 80) return std::string(v);
-  size_t n = 77;
-  while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;
-  return std::string(v.substr(0, n)) + "...";
-}
 
 std::string_view StripLine(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -306,9 +300,9 @@ bool JsonlParser::Convert(size_t col, const element& v, RowBatch& batch, size_t 
     const std::string text = simdjson::minify(v);
     if (spec.type == ColumnType::kTimestampTz) {
       *reason = fmt::format("column {}: {} {} is not a time (time_format {})", spec.name,
-                            TypeName(t), Clip(text), cfg.time_format_name);
+                            TypeName(t), ClipForReason(text), cfg.time_format_name);
     } else {
-      *reason = fmt::format("column {}: {} {} is not {} {}", spec.name, TypeName(t), Clip(text),
+      *reason = fmt::format("column {}: {} {} is not {} {}", spec.name, TypeName(t), ClipForReason(text),
                             spec.type == ColumnType::kInt32 ? "an" : "a",
                             ColumnTypeSqlName(spec.type));
     }
@@ -343,7 +337,7 @@ bool JsonlParser::Walk(const simdjson::dom::object& obj, RowBatch& batch, size_t
       if (!Walk(inner, batch, row, reason)) return false;
     } else if (kv.value.type() != element_type::NULL_VALUE) {
       *reason = fmt::format("key {}: {} {} is not an object (columns are read from inside it)",
-                            path, TypeName(kv.value.type()), Clip(simdjson::minify(kv.value)));
+                            path, TypeName(kv.value.type()), ClipForReason(simdjson::minify(kv.value)));
       return false;
     }
   }
@@ -432,7 +426,7 @@ class Inference {
       int64_t micros;
       if (info.all_parse_time && !ToTime(cfg_.time_format, v, &micros)) {
         info.all_parse_time = false;
-        info.not_time = Clip(simdjson::minify(v));
+        info.not_time = ClipForReason(simdjson::minify(v));
         info.not_time_line = line_;
       }
       switch (t) {

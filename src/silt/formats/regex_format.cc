@@ -35,14 +35,6 @@ namespace {
 constexpr const char* kNeedsPattern = "the regex format needs a pattern option";
 
 
-// A value for a reject reason: at most ~80 bytes, cut at a UTF-8 character boundary.
-std::string Shown(std::string_view v) {
-  constexpr size_t kMax = 80;
-  if (v.size() <= kMax) return std::string(v);
-  size_t n = kMax;
-  while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;
-  return std::string(v.substr(0, n)) + "...";
-}
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -295,13 +287,13 @@ LineResult RegexParser::Parse(std::string_view line, RowBatch& batch, size_t row
         ok = col.time.ToMicros(v, &x);
         if (!ok) {
           *reason = fmt::format("field {}: '{}' is not a time in the format '{}'",
-                                c_->schema[i].name, Shown(v), col.time.spec());
+                                c_->schema[i].name, ClipForReason(v), col.time.spec());
           return LineResult::kReject;
         }
         break;
     }
     if (!ok) {
-      *reason = fmt::format("field {}: '{}' is not {}", c_->schema[i].name, Shown(v), what);
+      *reason = fmt::format("field {}: '{}' is not {}", c_->schema[i].name, ClipForReason(v), what);
       return LineResult::kReject;
     }
     if (want) {

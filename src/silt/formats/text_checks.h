@@ -62,6 +62,15 @@ inline bool CheckLineBytes(const char* p, const char* e, bool has_nul, bool has_
   return true;
 }
 
+// A value as shown in a reject reason: at most `max` bytes, cut at a UTF-8 character
+// boundary, "..." marking the cut.
+inline std::string ClipForReason(std::string_view v, size_t max = 80) {
+  if (v.size() <= max) return std::string(v);
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;
+  return std::string(v.substr(0, n)) + "...";
+}
+
 inline bool CheckLine(const char* p, const char* e, std::string* reason) {
   bool has_nul, has_high;
   ScanBytes(p, e, &has_nul, &has_high);
