@@ -54,16 +54,15 @@ const std::string& Sample() {
   return text;
 }
 
-void Parse(benchmark::State& state, const char* format_name, bool all_columns) {
-  const auto* format = silt::formats::FindFormat(format_name);
-  const std::string& text = Sample();
-  const size_t size = text.size() - silt::formats::LineScanner::kPadding;
-  std::vector<bool> wanted(format->schema().size(), all_columns);
-  if (!all_columns) wanted[static_cast<size_t>(silt::formats::FindColumn(format->schema(), "bytes_sent"))] = true;
-  auto parser = format->MakeParser(wanted);
-  silt::formats::RowBatch batch(format->schema());
+// The measurement every benchmark shares: parse `text` (its first `size` bytes; the padding
+// after them stays unread) into RowBatches, once per iteration, counting bytes and lines.
+void ParseLoop(benchmark::State& state, const silt::formats::Format& format,
+               const std::vector<bool>& wanted, const std::string& text, size_t size) {
+  auto parser = format.MakeParser(wanted);
+  silt::formats::RowBatch batch(format.schema());
   uint64_t lines = 0;
   for (auto _ : state) {
+    parser->BeginObject();
     silt::formats::LineScanner scanner(parser.get());
     const char* pos = text.data();
     const char* end = pos + size;
@@ -78,6 +77,15 @@ void Parse(benchmark::State& state, const char* format_name, bool all_columns) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(size) * state.iterations());
   state.SetItemsProcessed(static_cast<int64_t>(lines));
+}
+
+void Parse(benchmark::State& state, const char* format_name, bool all_columns) {
+  const auto* format = silt::formats::FindFormat(format_name);
+  const std::string& text = Sample();
+  const size_t size = text.size() - silt::formats::LineScanner::kPadding;
+  std::vector<bool> wanted(format->schema().size(), all_columns);
+  if (!all_columns) wanted[static_cast<size_t>(silt::formats::FindColumn(format->schema(), "bytes_sent"))] = true;
+  ParseLoop(state, *format, wanted, text, size);
 }
 
 void BM_s3_access_all_columns(benchmark::State& s) { Parse(s, "s3_access", true); }
@@ -134,24 +142,7 @@ void BM_combined_all_columns(benchmark::State& state) {
   const std::string& text = CombinedSample();
   const size_t size = text.size() - silt::formats::LineScanner::kPadding;
   std::vector<bool> wanted(format->schema().size(), true);
-  auto parser = format->MakeParser(wanted);
-  silt::formats::RowBatch batch(format->schema());
-  uint64_t lines = 0;
-  for (auto _ : state) {
-    silt::formats::LineScanner scanner(parser.get());
-    const char* pos = text.data();
-    const char* end = pos + size;
-    silt::formats::LineScanner::Counters c;
-    while (pos < end) {
-      batch.Clear();
-      scanner.Scan(&pos, end, batch, "bench", nullptr, &c);
-      benchmark::DoNotOptimize(batch.ints(0));
-    }
-    if (c.rejects != 0) state.SkipWithError("unexpected rejects");
-    lines += c.rows;
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(size) * state.iterations());
-  state.SetItemsProcessed(static_cast<int64_t>(lines));
+  ParseLoop(state, *format, wanted, text, size);
 }
 BENCHMARK(BM_combined_all_columns)->Unit(benchmark::kMillisecond);
 
@@ -202,25 +193,7 @@ void BM_cloudfront_all_columns(benchmark::State& state) {
   const std::string& text = CloudFrontSample();
   const size_t size = text.size() - silt::formats::LineScanner::kPadding;
   std::vector<bool> wanted(format->schema().size(), true);
-  auto parser = format->MakeParser(wanted);
-  silt::formats::RowBatch batch(format->schema());
-  uint64_t lines = 0;
-  for (auto _ : state) {
-    parser->BeginObject();
-    silt::formats::LineScanner scanner(parser.get());
-    const char* pos = text.data();
-    const char* end = pos + size;
-    silt::formats::LineScanner::Counters c;
-    while (pos < end) {
-      batch.Clear();
-      scanner.Scan(&pos, end, batch, "bench", nullptr, &c);
-      benchmark::DoNotOptimize(batch.ints(0));
-    }
-    if (c.rejects != 0) state.SkipWithError("unexpected rejects");
-    lines += c.rows;
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(size) * state.iterations());
-  state.SetItemsProcessed(static_cast<int64_t>(lines));
+  ParseLoop(state, *format, wanted, text, size);
 }
 BENCHMARK(BM_cloudfront_all_columns)->Unit(benchmark::kMillisecond);
 
@@ -279,24 +252,7 @@ void RegexCombined(benchmark::State& state, bool all_columns) {
   const size_t size = text.size() - silt::formats::LineScanner::kPadding;
   std::vector<bool> wanted(format->schema().size(), all_columns);
   wanted[static_cast<size_t>(silt::formats::FindColumn(format->schema(), "status"))] = true;
-  auto parser = format->MakeParser(wanted);
-  silt::formats::RowBatch batch(format->schema());
-  uint64_t lines = 0;
-  for (auto _ : state) {
-    silt::formats::LineScanner scanner(parser.get());
-    const char* pos = text.data();
-    const char* end = pos + size;
-    silt::formats::LineScanner::Counters c;
-    while (pos < end) {
-      batch.Clear();
-      scanner.Scan(&pos, end, batch, "bench", nullptr, &c);
-      benchmark::DoNotOptimize(batch.ints(0));
-    }
-    if (c.rejects != 0) state.SkipWithError("unexpected rejects");
-    lines += c.rows;
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(size) * state.iterations());
-  state.SetItemsProcessed(static_cast<int64_t>(lines));
+  ParseLoop(state, *format, wanted, text, size);
 }
 
 void BM_regex_combined(benchmark::State& s) { RegexCombined(s, true); }
@@ -364,25 +320,7 @@ void ConfiguredAllColumns(benchmark::State& state, const char* format_name, bool
   }
   const silt::formats::Format* format = configured->get();
   std::vector<bool> wanted(format->schema().size(), true);
-  auto parser = format->MakeParser(wanted);
-  silt::formats::RowBatch batch(format->schema());
-  uint64_t lines = 0;
-  for (auto _ : state) {
-    parser->BeginObject();
-    silt::formats::LineScanner scanner(parser.get());
-    const char* pos = text.data();
-    const char* end = pos + size;
-    silt::formats::LineScanner::Counters c;
-    while (pos < end) {
-      batch.Clear();
-      scanner.Scan(&pos, end, batch, "bench", nullptr, &c);
-      benchmark::DoNotOptimize(batch.ints(0));
-    }
-    if (c.rejects != 0) state.SkipWithError("unexpected rejects");
-    lines += c.rows;
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(size) * state.iterations());
-  state.SetItemsProcessed(static_cast<int64_t>(lines));
+  ParseLoop(state, *format, wanted, text, size);
 }
 
 void BM_csv_all_columns(benchmark::State& s) { ConfiguredAllColumns(s, "csv", false); }
