@@ -175,14 +175,6 @@ static_assert(kFieldCount == 33);
 }  // namespace
 
 AlbFormat::AlbFormat()
-    : layout_(MakeLayout()), columns_(MakeColumns()), schema_(elb::MakeSchema(columns_)) {}
-
-std::optional<int64_t> AlbFormat::TimeHintFromKey(std::string_view key) const {
-  return elb::TimeFromElbKey(key, elb::LbKind::kApplication);
-}
-
-std::unique_ptr<LineParser> AlbFormat::MakeParser(const std::vector<bool>& wanted) const {
-  return elb::MakeElbParser(&layout_, &columns_, wanted);
-}
+    : elb::LbFormat(MakeLayout(), MakeColumns(), elb::LbKind::kApplication) {}
 
 }  // namespace silt::formats

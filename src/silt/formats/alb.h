@@ -15,24 +15,16 @@
 
 namespace silt::formats {
 
-class AlbFormat final : public Format {
+class AlbFormat final : public elb::LbFormat {
  public:
   AlbFormat();
   std::string_view name() const override { return "alb"; }
   std::string_view description() const override {
     return "AWS Application Load Balancer access logs (every field generation, 17 to 33+ fields)";
   }
-  const Schema& schema() const override { return schema_; }
-  std::string_view time_column() const override { return "time"; }
   // ..._elasticloadbalancing_<region>_app.<lb>.<id>_<YYYYMMDDTHHMMZ>_<ip>_<random>.log.gz:
   // the end of the 5-minute interval the object covers.
-  std::optional<int64_t> TimeHintFromKey(std::string_view key) const override;
-  std::unique_ptr<LineParser> MakeParser(const std::vector<bool>& wanted) const override;
-
- private:
-  elb::Layout layout_;
-  std::vector<elb::ColumnDef> columns_;
-  Schema schema_;
+  // (Object names with this time are read by elb::LbFormat::TimeHintFromKey.)
 };
 
 }  // namespace silt::formats

@@ -104,14 +104,6 @@ static_assert(kFieldCount == 15);
 }  // namespace
 
 ElbFormat::ElbFormat()
-    : layout_(MakeLayout()), columns_(MakeColumns()), schema_(elb::MakeSchema(columns_)) {}
-
-std::optional<int64_t> ElbFormat::TimeHintFromKey(std::string_view key) const {
-  return elb::TimeFromElbKey(key, elb::LbKind::kClassic);
-}
-
-std::unique_ptr<LineParser> ElbFormat::MakeParser(const std::vector<bool>& wanted) const {
-  return elb::MakeElbParser(&layout_, &columns_, wanted);
-}
+    : elb::LbFormat(MakeLayout(), MakeColumns(), elb::LbKind::kClassic) {}
 
 }  // namespace silt::formats

@@ -12,24 +12,16 @@
 
 namespace silt::formats {
 
-class ElbFormat final : public Format {
+class ElbFormat final : public elb::LbFormat {
  public:
   ElbFormat();
   std::string_view name() const override { return "elb"; }
   std::string_view description() const override {
     return "AWS Classic Load Balancer access logs (12 to 15+ fields)";
   }
-  const Schema& schema() const override { return schema_; }
-  std::string_view time_column() const override { return "time"; }
   // ..._elasticloadbalancing_<region>_<lb-name>_<YYYYMMDDTHHMMZ>_<ip>_<random>.log: the end of
   // the 5- (or 60-) minute interval the object covers.
-  std::optional<int64_t> TimeHintFromKey(std::string_view key) const override;
-  std::unique_ptr<LineParser> MakeParser(const std::vector<bool>& wanted) const override;
-
- private:
-  elb::Layout layout_;
-  std::vector<elb::ColumnDef> columns_;
-  Schema schema_;
+  // (Object names with this time are read by elb::LbFormat::TimeHintFromKey.)
 };
 
 }  // namespace silt::formats

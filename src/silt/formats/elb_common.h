@@ -95,4 +95,27 @@ struct RequestParts {
 };
 RequestParts SplitRequest(std::string_view request);
 
+// What alb, elb and nlb share as Formats: a layout and column table run by one parser, the
+// event time in `time`, and object names carrying the end of the interval they cover.
+class LbFormat : public Format {
+ public:
+  LbFormat(Layout layout, std::vector<ColumnDef> columns, LbKind kind)
+      : layout_(std::move(layout)), columns_(std::move(columns)),
+        schema_(MakeSchema(columns_)), kind_(kind) {}
+  const Schema& schema() const override { return schema_; }
+  std::string_view time_column() const override { return "time"; }
+  std::optional<int64_t> TimeHintFromKey(std::string_view key) const override {
+    return TimeFromElbKey(key, kind_);
+  }
+  std::unique_ptr<LineParser> MakeParser(const std::vector<bool>& wanted) const override {
+    return MakeElbParser(&layout_, &columns_, wanted);
+  }
+
+ private:
+  Layout layout_;
+  std::vector<ColumnDef> columns_;
+  Schema schema_;
+  LbKind kind_;
+};
+
 }  // namespace silt::formats::elb

@@ -115,14 +115,6 @@ static_assert(kFieldCount == 22);
 }  // namespace
 
 NlbFormat::NlbFormat()
-    : layout_(MakeLayout()), columns_(MakeColumns()), schema_(elb::MakeSchema(columns_)) {}
-
-std::optional<int64_t> NlbFormat::TimeHintFromKey(std::string_view key) const {
-  return elb::TimeFromElbKey(key, elb::LbKind::kNetwork);
-}
-
-std::unique_ptr<LineParser> NlbFormat::MakeParser(const std::vector<bool>& wanted) const {
-  return elb::MakeElbParser(&layout_, &columns_, wanted);
-}
+    : elb::LbFormat(MakeLayout(), MakeColumns(), elb::LbKind::kNetwork) {}
 
 }  // namespace silt::formats

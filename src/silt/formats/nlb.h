@@ -13,24 +13,16 @@
 
 namespace silt::formats {
 
-class NlbFormat final : public Format {
+class NlbFormat final : public elb::LbFormat {
  public:
   NlbFormat();
   std::string_view name() const override { return "nlb"; }
   std::string_view description() const override {
     return "AWS Network Load Balancer TLS access logs (18 to 22+ fields)";
   }
-  const Schema& schema() const override { return schema_; }
-  std::string_view time_column() const override { return "time"; }
   // ..._elasticloadbalancing_<region>_net.<lb>.<id>_<YYYYMMDDTHHMMZ>_<random>.log.gz: the end
   // of the 5-minute interval the object covers.
-  std::optional<int64_t> TimeHintFromKey(std::string_view key) const override;
-  std::unique_ptr<LineParser> MakeParser(const std::vector<bool>& wanted) const override;
-
- private:
-  elb::Layout layout_;
-  std::vector<elb::ColumnDef> columns_;
-  Schema schema_;
+  // (Object names with this time are read by elb::LbFormat::TimeHintFromKey.)
 };
 
 }  // namespace silt::formats
