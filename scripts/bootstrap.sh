@@ -17,6 +17,7 @@ APT_PACKAGES=(
   g++ make cmake ninja-build pkg-config git ca-certificates
   libfmt-dev libcli11-dev nlohmann-json3-dev
   libzstd-dev libdeflate-dev zlib1g-dev libbz2-dev libre2-dev libsimdjson-dev
+  libcurl4-openssl-dev libssl-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
 )

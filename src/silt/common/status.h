@@ -22,6 +22,7 @@ enum class StatusCode {
   kAlreadyExists,       // put-if-absent found an existing object
   kPreconditionFailed,  // a conditional operation's condition did not hold
   kUnavailable,         // transient: the caller may retry (throttling, 5xx, timeouts)
+  kPermissionDenied,    // the credentials were refused or lack a permission
   kIoError,             // local I/O failed
   kCancelled,           // the operation was cancelled by the user
   kInternal,            // a bug in silt or a dependency
@@ -44,6 +45,9 @@ class [[nodiscard]] Status {
     return {StatusCode::kPreconditionFailed, std::move(m)};
   }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
+  static Status PermissionDenied(std::string m) {
+    return {StatusCode::kPermissionDenied, std::move(m)};
+  }
   static Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
   static Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }

@@ -1,5 +1,6 @@
 #include "silt/common/strings.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <limits>
@@ -269,6 +270,32 @@ static bool GlobAt(std::string_view p, size_t pi, std::string_view t, size_t ti)
 
 bool GlobMatch(std::string_view pattern, std::string_view text) {
   return GlobAt(pattern, 0, text, 0);
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string ClosestName(std::string_view key, const std::vector<std::string_view>& names) {
+  std::string best;
+  size_t best_d = 3;
+  for (std::string_view n : names) {
+    size_t d = EditDistance(key, n);
+    if (d < best_d) {
+      best_d = d;
+      best = std::string(n);
+    }
+  }
+  return best;
 }
 
 }  // namespace silt

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace silt {
 
@@ -41,5 +42,12 @@ void JsonEscape(std::string_view in, std::string* out);
 // Shell-style glob match on whole keys: '*' matches within one path segment, '**' across
 // segments, '?' one character, [abc] / [a-z] / [!a] a class.
 bool GlobMatch(std::string_view pattern, std::string_view text);
+
+// Levenshtein distance between two strings.
+size_t EditDistance(std::string_view a, std::string_view b);
+
+// The name in `names` closest to `key` (edit distance at most 2), for "did you mean" hints;
+// "" when none is close.
+std::string ClosestName(std::string_view key, const std::vector<std::string_view>& names);
 
 }  // namespace silt

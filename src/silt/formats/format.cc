@@ -1,5 +1,7 @@
 #include "silt/formats/format.h"
 
+#include "silt/common/strings.h"
+
 #include <algorithm>
 #include <cstring>
 #include <set>
@@ -79,38 +81,14 @@ std::vector<std::string> AllOptionNames() {
   return {names.begin(), names.end()};
 }
 
-namespace {
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-}  // namespace
 
 Status CheckOptionNames(const Format& format, const FormatOptions& options) {
   const auto specs = format.options();
   for (const auto& [key, value] : options) {
-    bool known = false;
-    std::string best;
-    size_t best_d = 3;
-    for (const auto& o : specs) {
-      if (o.name == key) known = true;
-      size_t d = EditDistance(key, o.name);
-      if (d < best_d) {
-        best_d = d;
-        best = o.name;
-      }
-    }
-    if (known) continue;
+    std::vector<std::string_view> names;
+    for (const auto& o : specs) names.push_back(o.name);
+    if (std::find(names.begin(), names.end(), key) != names.end()) continue;
+    const std::string best = ClosestName(key, names);
     std::string msg = fmt::format("format {} has no option '{}'", format.name(), key);
     if (!best.empty()) msg += fmt::format("; did you mean '{}'?", best);
     if (specs.empty()) {

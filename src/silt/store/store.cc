@@ -3,11 +3,13 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 #include <utility>
 
 #include "silt/store/local_store.h"
+#include "silt/store/s3_store.h"
 
 namespace silt::store {
 namespace {
@@ -45,6 +47,35 @@ Result<std::string> Store::Get(std::string_view key) {
                              ": the object kept changing while it was read");
 }
 
+namespace {
+
+class RangeReader : public ObjectReader {
+ public:
+  RangeReader(Store* store, std::string key, uint64_t pos, uint64_t end)
+      : store_(store), key_(std::move(key)), pos_(pos), end_(end) {}
+  Result<size_t> Read(char* out, size_t length) override {
+    if (pos_ >= end_) return size_t{0};
+    size_t want = static_cast<size_t>(std::min<uint64_t>(length, end_ - pos_));
+    SILT_ASSIGN_OR_RETURN(size_t n, store_->ReadRange(key_, pos_, want, out));
+    pos_ += n;
+    if (n < want) end_ = pos_;
+    return n;
+  }
+
+ private:
+  Store* store_;
+  std::string key_;
+  uint64_t pos_;
+  uint64_t end_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ObjectReader>> Store::OpenReader(const ObjectVersion& version,
+                                                        uint64_t begin, uint64_t end) {
+  return std::unique_ptr<ObjectReader>(std::make_unique<RangeReader>(this, version.key, begin, end));
+}
+
 Status ListAll(Store& store, std::string_view prefix,
                const std::function<Status(const ObjectVersion&)>& fn) {
   return store.ForEach(prefix, fn);
@@ -69,10 +100,7 @@ Status Store::ForEach(std::string_view prefix,
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const Uri& root, bool create) {
-  if (root.scheme == Uri::Scheme::kS3) {
-    return Status::Unavailable("s3:// stores are not served yet (" + root.ToString() +
-                               "); use a local directory or a file:// URI");
-  }
+  if (root.scheme == Uri::Scheme::kS3) return OpenS3Store(root);
   const std::string& path = root.path;
   if (path.empty() || path[0] != '/') {
     return Status::InvalidArgument("store root must be an absolute path, got \"" + path + "\"");

@@ -49,6 +49,16 @@ struct PutOptions {
   std::string storage_class;  // S3 storage class; ignored by the local store
 };
 
+// Reads one object version sequentially from a starting offset. Remote stores fetch ahead
+// (S3: several ranged GETs in flight), local ones read directly. Not thread-safe.
+class ObjectReader {
+ public:
+  virtual ~ObjectReader() = default;
+  // Reads up to `length` bytes at the current position into `out`; fewer only at the end of
+  // the range (0 = the end). PreconditionFailed when the object was replaced while read.
+  virtual Result<size_t> Read(char* out, size_t length) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -78,6 +88,11 @@ class Store {
   // Whole-object read. NotFound when the key does not exist.
   virtual Result<std::string> Get(std::string_view key);
 
+  // A sequential reader of `version` over [begin, end) (end <= version.size). The default
+  // reads through ReadRange on demand.
+  virtual Result<std::unique_ptr<ObjectReader>> OpenReader(const ObjectVersion& version,
+                                                           uint64_t begin, uint64_t end);
+
   // Atomically creates or replaces `key` with `data`: readers see the old object or the new
   // one, never a part. With options.if_absent, fails with AlreadyExists (and changes nothing)
   // when the key exists. Returns the new version.
@@ -104,9 +119,11 @@ class Store {
 Status ListAll(Store& store, std::string_view prefix,
                const std::function<Status(const ObjectVersion&)>& fn);
 
-// Opens the store serving `root`: a local directory for file:// URIs. A local root that does
-// not exist is created when `create` is true, otherwise NotFound. s3:// is not served yet
-// (Unavailable, saying so).
+// Opens the store serving `root`: a local directory for file:// URIs (a root that does not
+// exist is created when `create` is true, otherwise NotFound), an S3 bucket and prefix for
+// s3:// URIs (settings resolved as s3/config.h describes; the bucket must exist). With
+// SILT_S3_FAULTS set in the environment, S3 requests go through a fault-injecting transport
+// (see s3/fault_transport.h) — for tests.
 Result<std::unique_ptr<Store>> OpenStore(const Uri& root, bool create = false);
 
 }  // namespace silt::store
