@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,7 @@
 #include "silt/query/database.h"
 #include "silt/query/read_log.h"
 #include "silt/query/result_printer.h"
+#include "silt/s3/config.h"
 #include "silt/store/store.h"
 #include "silt/table/convert.h"
 
@@ -31,6 +33,7 @@ int Fail(const Status& s) {
   switch (s.code()) {
     case StatusCode::kInvalidArgument: return 2;
     case StatusCode::kNotFound: return 3;
+    case StatusCode::kPermissionDenied: return 4;
     default: return 1;
   }
 }
@@ -52,6 +55,51 @@ struct ByteSizeValidator : public CLI::Validator {
   }
 };
 
+// Options every command that takes locations has, for s3:// ones.
+struct S3Flags {
+  std::string role, endpoint, region, profile;
+  std::vector<std::string> settings;
+};
+
+void AddS3Flags(CLI::App* cmd, S3Flags* f) {
+  const char* group = "S3 (for s3:// locations; see also AWS_* variables and ~/.config/silt/config)";
+  cmd->add_option("--s3-role", f->role,
+                  "Assume this IAM role (STS AssumeRole) for every s3:// request, e.g. to read a "
+                  "bucket in another account")
+      ->group(group);
+  cmd->add_option("--s3-endpoint", f->endpoint,
+                  "S3-compatible endpoint URL (MinIO, Ceph, R2...); default AWS_ENDPOINT_URL_S3, "
+                  "AWS_ENDPOINT_URL or AWS")
+      ->group(group);
+  cmd->add_option("--s3-region", f->region, "Region (default AWS_REGION, the profile's, us-east-1)")
+      ->group(group);
+  cmd->add_option("--s3-profile", f->profile, "AWS profile for keys and settings")->group(group);
+  cmd->add_option("--s3", f->settings,
+                  "Any S3 setting as KEY=VALUE (repeatable): path_style, storage_class, "
+                  "max_connections, part_size, multipart_threshold, read_ahead, anonymous, ...")
+      ->group(group);
+}
+
+// Hands the flags to every s3:// store the command opens.
+Status ApplyS3Flags(const S3Flags& f) {
+  std::map<std::string, std::string> o;
+  if (!f.role.empty()) o["role_arn"] = f.role;
+  if (!f.endpoint.empty()) o["endpoint"] = f.endpoint;
+  if (!f.region.empty()) o["region"] = f.region;
+  if (!f.profile.empty()) o["profile"] = f.profile;
+  for (const std::string& kv : f.settings) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::InvalidArgument(fmt::format("--s3 '{}' is not KEY=VALUE", kv));
+    }
+    s3::S3Settings probe;
+    SILT_RETURN_IF_ERROR(s3::ApplySetting(probe, kv.substr(0, eq), kv.substr(eq + 1)).WithContext("--s3"));
+    o[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  s3::SetGlobalOverrides(std::move(o));
+  return Status::OK();
+}
+
 }  // namespace
 
 void AddConvert(CLI::App& app, int* exit_code) {
@@ -61,6 +109,7 @@ void AddConvert(CLI::App& app, int* exit_code) {
     std::string target = "512MiB";
     bool quiet = false;
     std::vector<std::string> format_options;
+    S3Flags s3;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -95,7 +144,12 @@ void AddConvert(CLI::App& app, int* exit_code) {
   cmd->add_option("--threads", o->c.threads, "Worker threads (0 = all cores)")->capture_default_str();
   cmd->add_option("--memory-limit", o->c.memory_limit, "DuckDB memory limit, e.g. 512MB (default 1GB)");
   cmd->add_flag("--quiet,-q", o->quiet, "No progress line");
+  AddS3Flags(cmd, &o->s3);
   cmd->callback([o, exit_code]() {
+    if (Status st = ApplyS3Flags(o->s3); !st.ok()) {
+      *exit_code = Fail(st);
+      return;
+    }
     auto part = table::ParsePartitioning(o->partition);
     if (!part.ok()) {
       *exit_code = Fail(part.status());
@@ -152,8 +206,40 @@ std::string StripSemicolons(std::string q) {
   return q;
 }
 
+int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOptions& po,
+               const std::string& output_format, const std::string& output);
+
+// An s3:// output is written to a local temporary file, then uploaded (multipart when large):
+// the object appears whole or not at all.
 int RunQuery(query::Database& db, const std::string& sql, const query::PrintOptions& po,
              const std::string& output_format, const std::string& output) {
+  if (!output.starts_with("s3://")) return RunQueryTo(db, sql, po, output_format, output);
+  auto uri = ParseUri(output);
+  if (!uri.ok()) return Fail(uri.status());
+  size_t slash = uri->path.rfind('/');
+  Uri parent = *uri;
+  parent.path = slash == std::string::npos ? "" : uri->path.substr(0, slash);
+  const std::string key = uri->path.substr(slash == std::string::npos ? 0 : slash + 1);
+  if (key.empty()) return Fail(Status::InvalidArgument("--output " + output + " names no object"));
+  auto store = store::OpenStore(parent);
+  if (!store.ok()) return Fail(store.status());
+  char tmpl[] = "/tmp/silt-sql-out-XXXXXX";
+  int fd = mkstemp(tmpl);
+  if (fd < 0) return Fail(ErrnoStatus("creating", tmpl, errno));
+  ::close(fd);
+  const std::string tmp = tmpl;
+  int rc = RunQueryTo(db, sql, po, output_format, tmp);
+  if (rc == 0) {
+    auto put = (*store)->PutFile(key, tmp);
+    if (!put.ok()) rc = Fail(put.status());
+    else fmt::print(stderr, "uploaded {} ({})\n", output, HumanBytes(put->size));
+  }
+  ::unlink(tmp.c_str());
+  return rc;
+}
+
+int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOptions& po,
+               const std::string& output_format, const std::string& output) {
   const uint64_t rejects_before = query::ReadLogRejectsSeen();
   const std::vector<std::string> statements = query::SplitStatements(sql);
   if (statements.empty()) return Fail(Status::InvalidArgument("no SQL statement given"));
@@ -215,6 +301,7 @@ void AddSql(CLI::App& app, int* exit_code) {
     std::string output;
     uint64_t max_rows = 1000;
     int threads = 0;
+    S3Flags s3;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -230,7 +317,12 @@ void AddSql(CLI::App& app, int* exit_code) {
   cmd->add_option("--output,-o", o->output, "Write the result to this file (required for parquet)");
   cmd->add_option("--max-rows", o->max_rows, "Rows shown in table format")->capture_default_str();
   cmd->add_option("--threads", o->threads, "DuckDB threads (0 = all cores)");
+  AddS3Flags(cmd, &o->s3);
   cmd->callback([o, exit_code]() {
+    if (Status st = ApplyS3Flags(o->s3); !st.ok()) {
+      *exit_code = Fail(st);
+      return;
+    }
     query::PrintOptions po;
     po.max_rows = o->max_rows;
     if (o->format != "parquet") {
@@ -417,7 +509,13 @@ void AddDetect(CLI::App& app, int* exit_code) {
       "Name the format of a log file, folder or glob from a sample of its first object, with\n"
       "a confidence (the share of sample lines that parse) and the format's columns.");
   cmd->add_option("path", *path, "File, folder or glob")->required();
-  cmd->callback([path, exit_code]() {
+  auto s3flags = std::make_shared<S3Flags>();
+  AddS3Flags(cmd, s3flags.get());
+  cmd->callback([path, exit_code, s3flags]() {
+    if (Status st = ApplyS3Flags(*s3flags); !st.ok()) {
+      *exit_code = Fail(st);
+      return;
+    }
     auto inputs = query::ResolveInputs({*path});
     if (!inputs.ok()) {
       *exit_code = Fail(inputs.status());

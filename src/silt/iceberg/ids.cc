@@ -8,16 +8,26 @@
 namespace silt::iceberg {
 namespace {
 
+std::mt19937_64 Seeded() {
+  std::random_device rd;
+  // Mix in the pid and the clock too: random_device is good on Linux, but this keeps
+  // processes apart even where it is not.
+  std::seed_seq seq{rd(), rd(), rd(), rd(), static_cast<unsigned>(::getpid()),
+                    static_cast<unsigned>(
+                        std::chrono::steady_clock::now().time_since_epoch().count())};
+  return std::mt19937_64(seq);
+}
+
+// The calling thread's generator, reseeded after fork(): a child must not repeat its
+// parent's sequence (it would write the same "unique" file names).
 std::mt19937_64& Generator() {
-  thread_local std::mt19937_64 gen = [] {
-    std::random_device rd;
-    // Mix in the pid and the clock too: random_device is good on Linux, but this keeps
-    // forked children apart even where it is not.
-    std::seed_seq seq{rd(), rd(), rd(), rd(), static_cast<unsigned>(::getpid()),
-                      static_cast<unsigned>(
-                          std::chrono::steady_clock::now().time_since_epoch().count())};
-    return std::mt19937_64(seq);
-  }();
+  thread_local pid_t owner = 0;
+  thread_local std::mt19937_64 gen;
+  const pid_t pid = ::getpid();
+  if (owner != pid) {
+    gen = Seeded();
+    owner = pid;
+  }
   return gen;
 }
 

@@ -1,7 +1,8 @@
 // Random identifiers: UUIDs for file names and table-uuid, snapshot ids, Avro sync markers.
 //
-// Thread safety: all functions may be called concurrently (each thread has its own generator,
-// seeded from std::random_device, so forked processes and threads do not repeat each other).
+// Thread safety: all functions may be called concurrently. Each thread has its own generator,
+// seeded from std::random_device and reseeded in a forked child, so threads and processes do
+// not repeat each other.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,7 @@
 #include "silt/query/database.h"
 
+#include "silt/query/remote_cache.h"
+
 #include <fmt/format.h>
 
 #include "silt/query/read_log.h"
@@ -148,7 +150,8 @@ std::vector<std::string> SplitStatements(std::string_view sql) {
   return real;
 }
 
-Result<Database::Shown> Database::QueryForDisplay(const std::string& statement) {
+Result<Database::Shown> Database::QueryForDisplay(const std::string& original) {
+  SILT_ASSIGN_OR_RETURN(const std::string statement, MirrorRemoteLiterals(original));
   duckdb_prepared_statement prepared = nullptr;
   if (duckdb_prepare(conn_, statement.c_str(), &prepared) == DuckDBError) {
     // Some statements cannot be prepared (e.g. with several parameters' forms): just run it.
@@ -176,7 +179,8 @@ Result<Database::Shown> Database::QueryForDisplay(const std::string& statement) 
   return Shown{std::move(r), std::move(types), true};
 }
 
-Result<QueryResult> Database::Query(const std::string& sql) {
+Result<QueryResult> Database::Query(const std::string& original) {
+  SILT_ASSIGN_OR_RETURN(const std::string sql, MirrorRemoteLiterals(original));
   duckdb_result res;
   if (duckdb_query(conn_, sql.c_str(), &res) == DuckDBError) {
     std::string msg = duckdb_result_error(&res) != nullptr ? duckdb_result_error(&res) : "error";

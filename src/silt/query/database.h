@@ -54,6 +54,8 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
+  // Statements naming s3:// locations outside read_log() read them through the local cache
+  // of remote_cache.h.
   // Runs one or more statements, discarding results. DuckDB's error message on failure.
   Status Exec(const std::string& sql);
   // Runs a statement and materialises its result.

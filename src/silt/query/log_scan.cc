@@ -39,7 +39,10 @@ std::string JoinName(const Uri& root, std::string_view key) {
 
 Status AddListed(const std::shared_ptr<store::Store>& st, const Uri& root, std::string_view pattern,
                  std::map<std::string, InputObject>* out, size_t* matched) {
-  return store::ListAll(*st, "", [&](const store::ObjectVersion& v) -> Status {
+  // List only below the pattern's literal beginning ("2024-05-*" lists "2024-05-"): on S3 that
+  // is the difference between reading a day's keys and a bucket's.
+  std::string_view literal = pattern.substr(0, std::min(pattern.find_first_of("*?[\\"), pattern.size()));
+  return store::ListAll(*st, literal, [&](const store::ObjectVersion& v) -> Status {
     if (HiddenKey(v.key)) return Status::OK();
     if (!pattern.empty() && !GlobMatch(pattern, v.key)) return Status::OK();
     std::string name = JoinName(root, v.key);
@@ -93,9 +96,25 @@ Result<std::vector<InputObject>> ResolveInputs(const std::vector<std::string>& l
         matched = 1;
       }
     } else {
+      // s3://bucket/path: every object under the prefix path/, or else the object `path`.
       SILT_ASSIGN_OR_RETURN(auto st, store::OpenStore(uri));
       std::shared_ptr<store::Store> shared = std::move(st);
       SILT_RETURN_IF_ERROR(AddListed(shared, uri, "", &found, &matched));
+      if (matched == 0 && !uri.path.empty() && uri.path.back() != '/') {
+        Uri parent = uri;
+        size_t slash = uri.path.rfind('/');
+        parent.path = slash == std::string::npos ? "" : uri.path.substr(0, slash);
+        SILT_ASSIGN_OR_RETURN(auto pst, store::OpenStore(parent));
+        std::shared_ptr<store::Store> pshared = std::move(pst);
+        auto v = pshared->Head(uri.path.substr(slash == std::string::npos ? 0 : slash + 1));
+        if (v.ok()) {
+          std::string name = uri.ToString();
+          found[name] = InputObject{pshared, *v, name};
+          matched = 1;
+        } else if (!v.status().IsNotFound()) {
+          return v.status();
+        }
+      }
     }
     if (matched == 0) return Status::NotFound(fmt::format("no objects match '{}'", loc));
   }
@@ -191,6 +210,7 @@ Status UnitReader::Open(ScanPlan* plan, const ScanUnit* unit) {
   plan_ = plan;
   unit_ = unit;
   object_ = &plan->objects()[unit->object];
+  reader_.reset();
   data_begin_ = data_end_ = 0;
   eof_ = false;
   done_ = false;
@@ -229,6 +249,22 @@ Status UnitReader::Open(ScanPlan* plan, const ScanUnit* unit) {
   return Status::OK();
 }
 
+Result<size_t> UnitReader::ReadAt(uint64_t pos, size_t want, char* out) {
+  // Reads are sequential within a unit: one reader per unit lets remote stores fetch ahead.
+  if (reader_ == nullptr || reader_pos_ != pos) {
+    SILT_ASSIGN_OR_RETURN(reader_, object_->store->OpenReader(object_->version, pos, read_limit_));
+    reader_pos_ = pos;
+  }
+  size_t got = 0;
+  while (got < want) {
+    SILT_ASSIGN_OR_RETURN(size_t n, reader_->Read(out + got, want - got));
+    if (n == 0) break;
+    got += n;
+  }
+  reader_pos_ += got;
+  return got;
+}
+
 Status UnitReader::Fill() {
   // Move unconsumed bytes to the front, grow when a single line fills the buffer.
   size_t pending = data_end_ - data_begin_;
@@ -254,8 +290,7 @@ Status UnitReader::Fill() {
     size_t want = static_cast<size_t>(std::min<uint64_t>(cap - data_end_, read_limit_));
     size_t n = 0;
     if (want > 0) {
-      SILT_ASSIGN_OR_RETURN(n, object_->store->ReadRange(object_->version.key, 0, want,
-                                                         buf_.data() + data_end_));
+      SILT_ASSIGN_OR_RETURN(n, ReadAt(0, want, buf_.data() + data_end_));
     }
     Compression c = DetectCompression(std::string_view(buf_.data(), n));
     read_pos_ = n;
@@ -283,8 +318,7 @@ Status UnitReader::Fill() {
     if (want > left) want = static_cast<size_t>(left);
     size_t n = 0;
     if (want > 0) {
-      SILT_ASSIGN_OR_RETURN(n, object_->store->ReadRange(object_->version.key, read_pos_, want,
-                                                         buf_.data() + data_end_));
+      SILT_ASSIGN_OR_RETURN(n, ReadAt(read_pos_, want, buf_.data() + data_end_));
     }
     read_pos_ += n;
     bytes_read_ += n;
@@ -303,8 +337,7 @@ Status UnitReader::Fill() {
         break;
       }
       size_t want = static_cast<size_t>(std::min<uint64_t>(in_.size(), read_limit_ - read_pos_));
-      SILT_ASSIGN_OR_RETURN(size_t n, object_->store->ReadRange(object_->version.key, read_pos_,
-                                                                want, in_.data()));
+      SILT_ASSIGN_OR_RETURN(size_t n, ReadAt(read_pos_, want, in_.data()));
       if (n == 0) {
         read_limit_ = read_pos_;
         continue;

@@ -148,11 +148,15 @@ class UnitReader {
 
  private:
   Status Fill();  // appends more data to buf_ (sets eof_)
+  // Reads [pos, pos + want) of the object (fewer bytes only at its end).
+  Result<size_t> ReadAt(uint64_t pos, size_t want, char* out);
 
   ScanPlan* plan_ = nullptr;
   const ScanUnit* unit_ = nullptr;
   const InputObject* object_ = nullptr;
   std::unique_ptr<Decompressor> decompressor_;
+  std::unique_ptr<store::ObjectReader> reader_;
+  uint64_t reader_pos_ = 0;
   bool compressed_ = false;
   bool skip_unit_ = false;
 

@@ -21,7 +21,7 @@ class ReadLogTest : public ::testing::Test {
   void SetUp() override {
     char tmpl[] = "/tmp/silt-readlog-XXXXXX";
     dir_ = mkdtemp(tmpl);
-    auto db = Database::Open({.threads = 2});
+    auto db = Database::Open(DatabaseOptions{.threads = 2, .memory_limit = {}, .path = ":memory:"});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(db).value();
   }

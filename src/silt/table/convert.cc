@@ -53,7 +53,7 @@ uint64_t Fnv1a(std::string_view s) {
 class JsonlRejects final : public formats::RejectSink {
  public:
   explicit JsonlRejects(std::string path) : path_(std::move(path)) {}
-  ~JsonlRejects() override { Close(); }
+  ~JsonlRejects() override { (void)Close(); }
 
   void OnReject(const formats::Reject& r) override {
     std::string line = "{\"object\":\"";
@@ -237,9 +237,6 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   }
   if (options.output.empty()) return Status::InvalidArgument("no output location given");
   SILT_ASSIGN_OR_RETURN(Uri out_uri, ParseUri(options.output));
-  if (!out_uri.is_local()) {
-    return Status::Unavailable("writing to s3:// outputs is not supported yet; use a local directory");
-  }
   SILT_ASSIGN_OR_RETURN(std::vector<query::InputObject> inputs, query::ResolveInputs(options.inputs));
   SILT_ASSIGN_OR_RETURN(std::shared_ptr<const formats::Format> format_owner,
                         query::OpenFormatFor(options.format, options.format_options, inputs));
@@ -250,10 +247,14 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
         format->name()));
   }
   // Never read our own output as input.
+  const std::string out_prefix = out_uri.is_local() ? out_uri.path + "/" : [&] {
+    std::string u = out_uri.ToString();
+    return u.back() == '/' ? u : u + "/";
+  }();
   for (const auto& in : inputs) {
-    if (in.name.rfind(out_uri.path + "/", 0) == 0) {
+    if (in.name.rfind(out_prefix, 0) == 0) {
       return Status::InvalidArgument(fmt::format(
-          "input object {} lies inside the output directory {}", in.name, out_uri.path));
+          "input object {} lies inside the output location {}", in.name, out_prefix));
     }
   }
   // Nor write the output where a later run would read it as input.
@@ -261,9 +262,10 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     SILT_ASSIGN_OR_RETURN(Uri in_uri, ParseUri(loc));
     std::string base = in_uri.path.substr(0, in_uri.path.find_first_of("*?["));
     if (!base.empty() && base.back() != '/') base += '/';
-    if (in_uri.is_local() && (out_uri.path + "/").rfind(base, 0) == 0) {
+    const bool same_place = in_uri.is_local() == out_uri.is_local() && in_uri.bucket == out_uri.bucket;
+    if (same_place && (out_uri.path + "/").rfind(base, 0) == 0) {
       return Status::InvalidArgument(fmt::format(
-          "the output directory {} lies inside the input location {}", out_uri.path, loc));
+          "the output location {} lies inside the input location {}", out_uri.ToString(), loc));
     }
   }
   SILT_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> out, store::OpenStore(out_uri, true));
@@ -283,9 +285,31 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   PreviousRun prev = LoadPrevious(*out, manifest_key);
   const uint64_t generation = prev.generation + 1;
 
+  // Files are staged on local disk: beside the output for a local one (so publishing is a
+  // rename), in the temporary folder for a remote one (publishing uploads them).
+  const bool local_out = out_uri.is_local();
   const fs::path root(out_uri.path);
+  const fs::path staging_root = local_out ? root / "_silt" / "staging"
+                                          : fs::temp_directory_path() / "silt-staging";
   const fs::path staging =
-      root / "_silt" / "staging" / fmt::format("{}-{}-{}", summary.run_id, generation, getpid());
+      staging_root / fmt::format("{}-{}-{}", summary.run_id, generation, getpid());
+  auto final_name = [&](const std::string& key) {
+    return local_out ? (root / key).string() : out->Describe() + key;
+  };
+  // Moves (local) or uploads (remote) a staged file to `key`.
+  auto publish = [&](const fs::path& from, const std::string& key) -> Status {
+    std::error_code e;
+    if (local_out) {
+      fs::path dest = root / key;
+      fs::create_directories(dest.parent_path(), e);
+      fs::rename(from, dest, e);
+      if (e) return Status::IoError(fmt::format("moving {} to {}: {}", from.string(), dest.string(), e.message()));
+      return Status::OK();
+    }
+    SILT_RETURN_IF_ERROR(out->PutFile(key, from.string()).status());
+    fs::remove(from, e);
+    return Status::OK();
+  };
   std::error_code ec;
   fs::remove_all(staging, ec);
   fs::create_directories(staging, ec);
@@ -556,11 +580,8 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     int n = per_dir[dir]++;
     std::string key = (dir.empty() ? "" : dir + "/") +
                       fmt::format("part-{}-g{}-{:04d}.parquet", summary.run_id, generation, n);
-    fs::path dest = root / key;
-    fs::create_directories(dest.parent_path(), ec);
     uint64_t size = fs::file_size(path, ec);
-    fs::rename(path, dest, ec);
-    if (ec) return Status::IoError(fmt::format("moving {} to {}: {}", path.string(), dest.string(), ec.message()));
+    SILT_RETURN_IF_ERROR(publish(path, key));
     summary.output_bytes += size;
     ++summary.files;
     outputs.push_back({{"path", key}, {"bytes", size}});
@@ -569,10 +590,8 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   std::string rejects_key;
   if (rejects.written()) {
     rejects_key = "_rejects/" + summary.run_id + ".jsonl";
-    fs::create_directories(root / "_rejects", ec);
-    fs::rename(rejects.path(), root / rejects_key, ec);
-    if (ec) return Status::IoError(fmt::format("storing rejects: {}", ec.message()));
-    summary.rejects_file = (root / rejects_key).string();
+    SILT_RETURN_IF_ERROR(publish(rejects.path(), rejects_key).WithContext("storing rejects"));
+    summary.rejects_file = final_name(rejects_key);
   }
   trace("files published");
   nlohmann::json manifest;
@@ -596,7 +615,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   manifest["input_bytes"] = summary.input_bytes;
   manifest["output_bytes"] = summary.output_bytes;
   SILT_RETURN_IF_ERROR(out->Put(manifest_key, manifest.dump(2) + "\n").status());
-  summary.manifest = (root / manifest_key).string();
+  summary.manifest = final_name(manifest_key);
 
   std::vector<std::string> old;
   for (const auto& f : prev.files) {

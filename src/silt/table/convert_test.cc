@@ -33,7 +33,7 @@ class ConvertTest : public ::testing::Test {
     auto r = gen::GenerateS3Access(o, **st);
     ASSERT_TRUE(r.ok());
     lines_ = r->lines;
-    auto db = query::Database::Open({.threads = 2});
+    auto db = query::Database::Open(query::DatabaseOptions{.threads = 2, .memory_limit = {}, .path = ":memory:"});
     ASSERT_TRUE(db.ok());
     db_ = std::move(db).value();
   }

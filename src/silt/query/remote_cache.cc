@@ -1,0 +1,237 @@
+#include "silt/query/remote_cache.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "silt/common/strings.h"
+#include "silt/common/uri.h"
+#include "silt/query/log_scan.h"
+#include "silt/s3/sigv4.h"
+#include "silt/store/s3_store.h"
+
+namespace silt::query {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Env(const char* n) {
+  const char* v = std::getenv(n);
+  return v != nullptr ? std::string(v) : std::string();
+}
+
+// The identifier that ends right before `pos` (skipping blanks and one '('), lowercase.
+std::string CallBefore(std::string_view sql, size_t pos) {
+  size_t i = pos;
+  auto skip_blank = [&] {
+    while (i > 0 && std::isspace(static_cast<unsigned char>(sql[i - 1]))) --i;
+  };
+  skip_blank();
+  if (i == 0 || sql[i - 1] != '(') return {};
+  --i;
+  skip_blank();
+  size_t end = i;
+  while (i > 0 && (std::isalnum(static_cast<unsigned char>(sql[i - 1])) || sql[i - 1] == '_')) --i;
+  std::string name(sql.substr(i, end - i));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+// Downloads one object version to `path` (through a temporary file and a rename).
+Status Fetch(const InputObject& obj, const fs::path& path) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) return Status::IoError(fmt::format("creating {}: {}", path.parent_path().string(), ec.message()));
+  const fs::path tmp = path.string() + fmt::format(".silt-tmp-{}", ::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Status::IoError(fmt::format("cannot write {}", tmp.string()));
+    SILT_ASSIGN_OR_RETURN(auto reader, obj.store->OpenReader(obj.version, 0, obj.version.size));
+    std::vector<char> buf(4 << 20);
+    uint64_t total = 0;
+    while (true) {
+      SILT_ASSIGN_OR_RETURN(size_t n, reader->Read(buf.data(), buf.size()));
+      if (n == 0) break;
+      out.write(buf.data(), static_cast<std::streamsize>(n));
+      total += n;
+    }
+    out.close();
+    if (!out || total != obj.version.size) {
+      fs::remove(tmp, ec);
+      return Status::IoError(fmt::format("caching {}: wrote {} of {} bytes", obj.name, total, obj.version.size));
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) return Status::IoError(fmt::format("caching {}: {}", obj.name, ec.message()));
+  std::ofstream(path.string() + ".silt-etag") << obj.version.etag;
+  return Status::OK();
+}
+
+std::string CachedEtag(const fs::path& path) {
+  std::ifstream in(path.string() + ".silt-etag");
+  std::string etag;
+  std::getline(in, etag);
+  return etag;
+}
+
+// The cache folder for one store: by endpoint host and bucket.
+fs::path CacheRoot(const Uri& uri, const InputObject* any) {
+  std::string host = "s3";
+  if (any != nullptr) {
+    if (auto* s3 = dynamic_cast<store::S3Store*>(any->store.get())) {
+      host = s3::HostOf(s3->client().settings().EffectiveEndpoint());
+      for (char& c : host) {
+        if (c == ':' || c == '/') c = '_';
+      }
+    }
+  }
+  return fs::path(RemoteCacheDir()) / "s3" / host / uri.bucket;
+}
+
+Result<std::string> MirrorOne(const std::string& location, MirrorStats* stats) {
+  SILT_ASSIGN_OR_RETURN(Uri uri, ParseUri(location));
+  SILT_ASSIGN_OR_RETURN(std::vector<InputObject> objects, ResolveInputs({location}));
+  const fs::path root = CacheRoot(uri, objects.empty() ? nullptr : &objects.front());
+  const std::string base = fmt::format("s3://{}/", uri.bucket);
+  std::set<std::string> wanted;
+  std::vector<std::pair<const InputObject*, fs::path>> to_fetch;
+  for (const InputObject& o : objects) {
+    if (!o.name.starts_with(base)) continue;
+    fs::path local = root / o.name.substr(base.size());
+    wanted.insert(local.string());
+    if (CachedEtag(local) != o.version.etag || !fs::exists(local)) to_fetch.emplace_back(&o, local);
+  }
+  // Fetch in parallel (S3 likes several connections); the store bounds requests in flight.
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  Status first;
+  auto worker = [&] {
+    while (true) {
+      size_t i = next.fetch_add(1);
+      if (i >= to_fetch.size()) return;
+      Status st = Fetch(*to_fetch[i].first, to_fetch[i].second);
+      if (!st.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (first.ok()) first = st;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < std::min<size_t>(8, to_fetch.size()); ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  SILT_RETURN_IF_ERROR(first);
+  // Remove cached files that the location no longer holds, so a glob sees exactly S3's view.
+  size_t g = uri.path.find_first_of("*?[");
+  std::string scope = uri.path.substr(0, g == std::string::npos ? uri.path.size() : uri.path.rfind('/', g) + 1);
+  const fs::path scope_dir = root / scope.substr(0, scope.rfind('/') + 1);
+  std::string pattern = g == std::string::npos ? std::string() : uri.path;
+  std::error_code ec;
+  if (g != std::string::npos || (!uri.path.empty() && uri.path.back() == '/')) {
+    for (auto it = fs::recursive_directory_iterator(scope_dir, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (!it->is_regular_file()) continue;
+      std::string p = it->path().string();
+      if (p.ends_with(".silt-etag") || p.find(".silt-tmp-") != std::string::npos) continue;
+      std::string key = fs::relative(it->path(), root).string();
+      if (!pattern.empty() && !GlobMatch(pattern, key)) continue;
+      if (wanted.count(p) == 0) {
+        fs::remove(it->path(), ec);
+        fs::remove(p + ".silt-etag", ec);
+      }
+    }
+  }
+  if (stats != nullptr) {
+    stats->objects += objects.size();
+    stats->fetched += to_fetch.size();
+    for (const auto& [o, p] : to_fetch) stats->fetched_bytes += o->version.size;
+  }
+  // A folder location ("s3://b/out/") maps to its cache folder; DuckDB globs work the same.
+  return (root / uri.path).string();
+}
+
+}  // namespace
+
+std::string RemoteCacheDir() {
+  std::string d = Env("SILT_CACHE_DIR");
+  if (!d.empty()) return d;
+  d = Env("XDG_CACHE_HOME");
+  if (!d.empty()) return d + "/silt";
+  std::string home = Env("HOME");
+  return (home.empty() ? std::string("/tmp") : home) + "/.cache/silt";
+}
+
+Result<std::string> MirrorRemoteLiterals(std::string_view sql, MirrorStats* stats) {
+  if (sql.find("s3://") == std::string_view::npos) return std::string(sql);
+  std::string out;
+  out.reserve(sql.size());
+  std::map<std::string, std::string> done;
+  size_t i = 0;
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      size_t e = sql.find('\n', i);
+      e = e == std::string_view::npos ? sql.size() : e;
+      out.append(sql.substr(i, e - i));
+      i = e;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      size_t e = sql.find("*/", i + 2);
+      e = e == std::string_view::npos ? sql.size() : e + 2;
+      out.append(sql.substr(i, e - i));
+      i = e;
+    } else if (c == '"') {
+      size_t e = i + 1;
+      while (e < sql.size() && !(sql[e] == '"' && (e + 1 >= sql.size() || sql[e + 1] != '"'))) {
+        e += sql[e] == '"' ? 2 : 1;
+      }
+      e = std::min(e + 1, sql.size());
+      out.append(sql.substr(i, e - i));
+      i = e;
+    } else if (c == '\'') {
+      std::string value;
+      size_t e = i + 1;
+      while (e < sql.size()) {
+        if (sql[e] == '\'') {
+          if (e + 1 < sql.size() && sql[e + 1] == '\'') {
+            value += '\'';
+            e += 2;
+            continue;
+          }
+          break;
+        }
+        value += sql[e++];
+      }
+      e = std::min(e + 1, sql.size());
+      const std::string call = CallBefore(sql, i);
+      if (value.starts_with("s3://") && call != "read_log" && call != "read_log_rejects") {
+        auto it = done.find(value);
+        if (it == done.end()) {
+          SILT_ASSIGN_OR_RETURN(std::string local, MirrorOne(value, stats));
+          it = done.emplace(value, local).first;
+        }
+        std::string quoted = "'";
+        for (char ch : it->second) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
+        out += quoted + "'";
+      } else {
+        out.append(sql.substr(i, e - i));
+      }
+      i = e;
+    } else {
+      out += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace silt::query

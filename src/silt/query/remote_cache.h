@@ -1,0 +1,37 @@
+// Reading s3:// data in SQL that DuckDB itself reads (read_parquet, read_csv, FROM '...'):
+// silt keeps a local cache of the immutable objects a query names and points DuckDB at it.
+//
+// Why a cache and not a DuckDB file system: DuckDB's C API cannot register a file system, and
+// its httpfs extension is downloaded at run time from DuckDB's servers, which silt does not
+// depend on. Parquet objects written by silt are immutable (new data gets new names), so a
+// cache keyed by ETag is exact: a changed object (new ETag) is fetched again, and cached files
+// that no longer exist under a location are removed from it before the query runs.
+//
+// read_log() and read_log_rejects() stream s3:// objects themselves (with read-ahead); their
+// arguments are left alone.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "silt/common/status.h"
+
+namespace silt::query {
+
+// Where the cache lives: $SILT_CACHE_DIR, else $XDG_CACHE_HOME/silt, else ~/.cache/silt.
+std::string RemoteCacheDir();
+
+struct MirrorStats {
+  uint64_t objects = 0;     // objects the statement names
+  uint64_t fetched = 0;     // of which downloaded now
+  uint64_t fetched_bytes = 0;
+};
+
+// Returns `sql` with every string literal that names an s3:// location (an object, or a glob
+// such as 's3://bucket/out/**/*.parquet') replaced by the matching path in the cache, after
+// bringing the cache up to date for that location. Literals inside read_log(...) and
+// read_log_rejects(...) calls are kept. Statements without "s3://" come back unchanged.
+// NotFound when a location matches nothing; store errors as they are.
+Result<std::string> MirrorRemoteLiterals(std::string_view sql, MirrorStats* stats = nullptr);
+
+}  // namespace silt::query
