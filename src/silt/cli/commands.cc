@@ -1,6 +1,12 @@
 #include "silt/cli/commands.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
 
 #include <cstdio>
 #include <iostream>
@@ -546,6 +552,203 @@ void AddDetect(CLI::App& app, int* exit_code) {
     }
     fmt::print("\nread it with: silt sql \"SELECT * FROM read_log('{}', format => '{}') LIMIT 10\"\n",
                *path, best.format->name());
+    *exit_code = 0;
+  });
+}
+
+namespace {
+
+struct Location {
+  std::shared_ptr<store::Store> store;  // the folder or prefix holding the object
+  std::string key;                      // the object's key in it ("" for a folder)
+  std::string name;                     // as the user wrote it
+};
+
+// Splits "s3://b/a/b.log" or "/x/y.log" into the parent store and the last key segment.
+Result<Location> OpenLocation(const std::string& text, bool create) {
+  SILT_ASSIGN_OR_RETURN(Uri uri, ParseUri(text));
+  Uri parent = uri;
+  size_t slash = uri.path.rfind('/');
+  std::string key;
+  if (uri.is_local()) {
+    parent.path = slash == 0 ? "/" : uri.path.substr(0, slash);
+    key = uri.path.substr(slash + 1);
+  } else {
+    parent.path = slash == std::string::npos ? "" : uri.path.substr(0, slash);
+    key = uri.path.substr(slash == std::string::npos ? 0 : slash + 1);
+  }
+  SILT_ASSIGN_OR_RETURN(auto st, store::OpenStore(parent, create));
+  return Location{std::shared_ptr<store::Store>(std::move(st)), key, text};
+}
+
+// Copies one object version from `src` to `dst_key` in `dst`; returns the bytes copied.
+Result<uint64_t> CopyOne(store::Store& src, const store::ObjectVersion& v, store::Store& dst,
+                         const std::string& dst_key, const store::PutOptions& put) {
+  std::string local = src.LocalPath(v.key);
+  std::string tmp;
+  if (local.empty()) {
+    // Remote source: through a local temporary file (bounded memory, multipart upload).
+    char tmpl[] = "/tmp/silt-cp-XXXXXX";
+    int fd = mkstemp(tmpl);
+    if (fd < 0) return ErrnoStatus("creating", tmpl, errno);
+    tmp = tmpl;
+    SILT_ASSIGN_OR_RETURN(auto reader, src.OpenReader(v, 0, v.size));
+    std::vector<char> buf(8 << 20);
+    uint64_t done = 0;
+    Status st;
+    while (st.ok()) {
+      auto n = reader->Read(buf.data(), buf.size());
+      if (!n.ok()) {
+        st = n.status();
+        break;
+      }
+      if (*n == 0) break;
+      if (::write(fd, buf.data(), *n) != static_cast<ssize_t>(*n)) st = ErrnoStatus("writing", tmp, errno);
+      done += *n;
+    }
+    ::close(fd);
+    if (st.ok() && done != v.size) {
+      st = Status::Unavailable(fmt::format("{}: read {} of {} bytes", v.key, done, v.size));
+    }
+    if (!st.ok()) {
+      ::unlink(tmp.c_str());
+      return st;
+    }
+    local = tmp;
+  }
+  auto r = dst.PutFile(dst_key, local, put);
+  if (!tmp.empty()) ::unlink(tmp.c_str());
+  if (!r.ok()) return r.status();
+  return v.size;
+}
+
+}  // namespace
+
+void AddCp(CLI::App& app, int* exit_code) {
+  struct Opts {
+    std::string src, dst, storage_class;
+    bool recursive = false, if_absent = false, quiet = false;
+    int parallel = 4;
+    S3Flags s3;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand(
+      "cp",
+      "Copy objects between local folders and s3:// locations, like 'aws s3 cp':\n"
+      "  silt cp logs/app.log s3://bucket/logs/           (upload; multipart when large)\n"
+      "  silt cp s3://bucket/out/report.csv ./            (download)\n"
+      "  silt cp --recursive demo/raw s3://bucket/raw     (every object below a folder/prefix)\n"
+      "Objects appear whole or not at all; uploads carry checksums the server verifies.");
+  cmd->add_option("source", o->src, "File, folder, s3://bucket/key or s3://bucket/prefix")->required();
+  cmd->add_option("destination", o->dst, "File, folder, s3://bucket/key or prefix (ending in '/' keeps the name)")->required();
+  cmd->add_flag("--recursive,-r", o->recursive, "Copy every object below the source folder or prefix");
+  cmd->add_option("--storage-class", o->storage_class, "S3 storage class for uploads (e.g. GLACIER)");
+  cmd->add_flag("--if-absent", o->if_absent, "Fail instead of replacing an existing object");
+  cmd->add_option("--parallel", o->parallel, "Objects copied at once with --recursive")->capture_default_str();
+  cmd->add_flag("--quiet,-q", o->quiet, "No summary");
+  AddS3Flags(cmd, &o->s3);
+  cmd->callback([o, exit_code]() {
+    if (Status st = ApplyS3Flags(o->s3); !st.ok()) {
+      *exit_code = Fail(st);
+      return;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    store::PutOptions put;
+    put.if_absent = o->if_absent;
+    put.storage_class = o->storage_class;
+    // (source store, version, destination key) for every object.
+    std::vector<std::pair<store::ObjectVersion, std::string>> jobs;
+    std::shared_ptr<store::Store> src, dst;
+    std::string dst_prefix = o->dst;
+    if (o->recursive) {
+      auto su = ParseUri(o->src);
+      if (!su.ok()) {
+        *exit_code = Fail(su.status());
+        return;
+      }
+      auto ss = store::OpenStore(*su);
+      auto du = ParseUri(o->dst);
+      if (!ss.ok() || !du.ok()) {
+        *exit_code = Fail(!ss.ok() ? ss.status() : du.status());
+        return;
+      }
+      auto ds = store::OpenStore(*du, true);
+      if (!ds.ok()) {
+        *exit_code = Fail(ds.status());
+        return;
+      }
+      src = std::move(*ss);
+      dst = std::move(*ds);
+      Status st = store::ListAll(*src, "", [&](const store::ObjectVersion& v) {
+        jobs.emplace_back(v, v.key);
+        return Status::OK();
+      });
+      if (!st.ok()) {
+        *exit_code = Fail(st);
+        return;
+      }
+      if (jobs.empty()) {
+        *exit_code = Fail(Status::NotFound(fmt::format("no objects below '{}'", o->src)));
+        return;
+      }
+    } else {
+      auto s = OpenLocation(o->src, false);
+      if (!s.ok()) {
+        *exit_code = Fail(s.status());
+        return;
+      }
+      auto v = s->store->Head(s->key);
+      if (!v.ok()) {
+        *exit_code = Fail(v.status().IsNotFound()
+                              ? Status::NotFound(fmt::format("'{}' does not exist (a folder or prefix needs --recursive)", o->src))
+                              : v.status());
+        return;
+      }
+      std::string dst_text = o->dst;
+      struct stat sb {};
+      bool into_dir = dst_text.ends_with("/") || dst_text == "." ||
+                      (!dst_text.starts_with("s3://") && ::stat(dst_text.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode));
+      if (into_dir) dst_text += (dst_text.ends_with("/") ? "" : "/") + s->key;
+      auto d = OpenLocation(dst_text, true);
+      if (!d.ok()) {
+        *exit_code = Fail(d.status());
+        return;
+      }
+      src = s->store;
+      dst = d->store;
+      jobs.emplace_back(*v, d->key);
+    }
+    std::atomic<size_t> next{0};
+    std::atomic<uint64_t> bytes{0};
+    std::mutex mu;
+    Status first;
+    auto worker = [&] {
+      while (true) {
+        size_t i = next.fetch_add(1);
+        if (i >= jobs.size()) return;
+        auto n = CopyOne(*src, jobs[i].first, *dst, jobs[i].second, put);
+        if (!n.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first.ok()) first = n.status().WithContext(jobs[i].first.key);
+          return;
+        }
+        bytes += *n;
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < std::min<int>(std::max(1, o->parallel), static_cast<int>(jobs.size())); ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (!first.ok()) {
+      *exit_code = Fail(first);
+      return;
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!o->quiet) {
+      fmt::print("copied {} object{} ({}) to {} in {:.2f} s, {:.1f} MB/s\n", Thousands(jobs.size()),
+                 jobs.size() == 1 ? "" : "s", HumanBytes(bytes.load()), o->dst, secs,
+                 secs > 0 ? static_cast<double>(bytes.load()) / 1e6 / secs : 0.0);
+    }
     *exit_code = 0;
   });
 }

@@ -11,5 +11,6 @@ void AddSql(CLI::App& app, int* exit_code);
 void AddGen(CLI::App& app, int* exit_code);
 void AddFormats(CLI::App& app, int* exit_code);
 void AddDetect(CLI::App& app, int* exit_code);
+void AddCp(CLI::App& app, int* exit_code);
 
 }  // namespace silt::cli

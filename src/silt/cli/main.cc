@@ -14,7 +14,9 @@ int main(int argc, char** argv) {
       "  silt gen s3_access --output demo/raw --bytes 64MiB --days 3\n"
       "  silt convert --format s3_access --input demo/raw --output demo/parquet\n"
       "  silt sql \"SELECT operation, count(*) FROM read_log('demo/raw', format => 's3_access') GROUP BY 1\"\n"
-      "  silt sql \"SELECT day, count(*) FROM 'demo/parquet/**/*.parquet' GROUP BY 1 ORDER BY 1\"\n",
+      "  silt sql \"SELECT day, count(*) FROM 'demo/parquet/**/*.parquet' GROUP BY 1 ORDER BY 1\"\n"
+      "Every location may be s3://bucket/prefix (AWS, MinIO, Ceph...; keys as the AWS CLI finds\n"
+      "them, --s3-endpoint / AWS_ENDPOINT_URL for other services).\n",
       "silt"};
   app.set_version_flag("--version", "silt 0.1.0");
   app.require_subcommand(1);
@@ -25,6 +27,7 @@ int main(int argc, char** argv) {
   silt::cli::AddGen(app, &exit_code);
   silt::cli::AddFormats(app, &exit_code);
   silt::cli::AddDetect(app, &exit_code);
+  silt::cli::AddCp(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
