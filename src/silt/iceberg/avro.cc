@@ -307,6 +307,21 @@ Status EncodeAt(const Node& schema, const Value& v, const std::string& path, std
   return Status::Internal("unreachable Avro type");
 }
 
+// True when a value of `n` may encode to zero bytes (null, empty records, zero-size fixed).
+bool MayBeEmpty(const Node& n, int depth) {
+  if (depth > 64) return true;
+  switch (n.type) {
+    case Type::kNull: return true;
+    case Type::kFixed: return n.fixed_size == 0;
+    case Type::kRecord:
+      for (const Field& f : n.fields) {
+        if (!MayBeEmpty(*f.type, depth + 1)) return false;
+      }
+      return true;
+    default: return false;
+  }
+}
+
 Result<Value> DecodeAt(const Node& schema, Decoder& in, int depth) {
   if (depth > 64) return Status::Corruption("Avro value nested too deeply");
   switch (schema.type) {
@@ -372,9 +387,10 @@ Result<Value> DecodeAt(const Node& schema, Decoder& in, int depth) {
           SILT_ASSIGN_OR_RETURN(int64_t block_size, in.ReadLong());
           (void)block_size;
         }
-        // Every item takes at least one byte except null items; bound the reservation.
-        if (static_cast<uint64_t>(count) > in.remaining() + 1 &&
-            !(schema.type == Type::kArray && schema.items->type == Type::kNull)) {
+        // Items that take at least one byte cannot outnumber the remaining bytes.
+        const Node& item = schema.type == Type::kMap ? *schema.values : *schema.items;
+        if (static_cast<uint64_t>(count) > in.remaining() &&
+            (schema.type == Type::kMap || !MayBeEmpty(item, 0))) {
           return Status::Corruption("Avro block count " + std::to_string(count) +
                                     " exceeds the remaining data");
         }

@@ -120,6 +120,20 @@ TEST(AvroDecodingTest, NegativeBlockCountsCarryASize) {
   EXPECT_EQ(v->items()[1].as_int(), 2);
 }
 
+TEST(AvroDecodingTest, ZeroSizeItemsAndHugeCounts) {
+  // Three empty records take no bytes at all: count 3 (06), then the end (00).
+  auto empty = avro::ArrayOf(RecordOf("e", {}));
+  Decoder d(std::string_view("\x06\x00", 2));
+  auto v = Decode(*empty, d);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->items().size(), 3u);
+  // A count far beyond the data is refused before anything is allocated.
+  std::string huge;
+  EncodeLong(int64_t{1} << 40, &huge);
+  Decoder h(huge);
+  EXPECT_EQ(Decode(*ArrayOf(Primitive(Type::kLong)), h).status().code(), StatusCode::kCorruption);
+}
+
 TEST(AvroDecodingTest, TruncatedInputIsCorruption) {
   for (std::string bytes : {std::string("\x80", 1), std::string("\x06\x66", 2),
                             std::string("\x04\x02", 2)}) {

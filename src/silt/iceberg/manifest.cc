@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include "silt/common/strings.h"
 #include "silt/iceberg/json_internal.h"
 
 namespace silt::iceberg {
@@ -207,7 +208,11 @@ Status ReadIntMap(const RecordView& rec, int id, std::map<int, V>* out, Convert 
   if (v->kind() == Value::Kind::kMap) {
     for (size_t i = 0; i < v->items().size(); ++i) {
       SILT_ASSIGN_OR_RETURN(V converted, convert(v->items()[i]));
-      (*out)[std::stoi(v->map_keys()[i])] = std::move(converted);
+      int64_t key = 0;
+      if (!ParseInt64(v->map_keys()[i], &key) || key < INT32_MIN || key > INT32_MAX) {
+        return Status::Corruption(rec.what() + " map key is not a field id: " + v->map_keys()[i]);
+      }
+      (*out)[static_cast<int>(key)] = std::move(converted);
     }
     return Status::OK();
   }
@@ -580,11 +585,11 @@ Result<Manifest> ReadManifest(std::string_view bytes, const ManifestFile* list_e
   Manifest m;
   m.metadata = std::move(file.metadata);
   if (auto it = m.metadata.find("partition-spec-id"); it != m.metadata.end()) {
-    try {
-      m.partition_spec_id = std::stoi(it->second);
-    } catch (const std::exception&) {
+    int64_t id = 0;
+    if (!ParseInt64(it->second, &id) || id < 0 || id > INT32_MAX) {
       return Status::Corruption("manifest partition-spec-id is not a number: " + it->second);
     }
+    m.partition_spec_id = static_cast<int>(id);
   }
   if (auto it = m.metadata.find("content"); it != m.metadata.end()) {
     m.content = it->second == "deletes" ? ManifestContent::kDeletes : ManifestContent::kData;

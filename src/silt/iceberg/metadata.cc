@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "silt/common/strings.h"
 #include "silt/iceberg/json_internal.h"
 
 namespace silt::iceberg {
@@ -163,13 +164,8 @@ std::string Snapshot::operation() const {
 int64_t Snapshot::SummaryInt(std::string_view key, int64_t fallback) const {
   auto it = summary.find(std::string(key));
   if (it == summary.end()) return fallback;
-  try {
-    size_t used = 0;
-    const int64_t v = std::stoll(it->second, &used);
-    return used == it->second.size() ? v : fallback;
-  } catch (const std::exception&) {
-    return fallback;
-  }
+  int64_t v = 0;
+  return ParseInt64(it->second, &v) ? v : fallback;
 }
 
 const Schema* TableMetadata::SchemaById(int id) const {

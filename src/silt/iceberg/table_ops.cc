@@ -4,6 +4,7 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "silt/common/strings.h"
 #include "silt/iceberg/ids.h"
 
 namespace silt::iceberg {
@@ -526,12 +527,11 @@ Result<std::string> WriteMetadataFile(const TableIO& io, TableMetadata* next,
   int64_t max_log = 100;
   if (auto it = next->properties.find(std::string(kPreviousVersionsMax));
       it != next->properties.end()) {
-    try {
-      max_log = std::max<int64_t>(1, std::stoll(it->second));
-    } catch (const std::exception&) {
+    if (!ParseInt64(it->second, &max_log)) {
       return Status::InvalidArgument(std::string(kPreviousVersionsMax) + " is not a number: " +
                                      it->second);
     }
+    max_log = std::max<int64_t>(1, max_log);
   }
   if (static_cast<int64_t>(next->metadata_log.size()) > max_log) {
     next->metadata_log.erase(next->metadata_log.begin(),
