@@ -9,7 +9,7 @@ SILT := $(BUILD)/silt
 DEMO := demo-out
 JOBS ?= 2
 
-.PHONY: all bootstrap build demo test bench bench-formats fuzz clean format tidy
+.PHONY: all bootstrap build demo test bench bench-formats bench-s3 fuzz clean format tidy
 
 all: build
 
@@ -31,6 +31,9 @@ bench: build
 
 bench-formats: build
 	@bash bench/run_bench_formats.sh
+
+bench-s3: build
+	@bash bench/run_bench_s3.sh
 
 fuzz:
 	@bash scripts/fuzz.sh
