@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -586,12 +587,22 @@ Result<uint64_t> CopyOne(store::Store& src, const store::ObjectVersion& v, store
                          const std::string& dst_key, const store::PutOptions& put) {
   std::string local = src.LocalPath(v.key);
   std::string tmp;
+  // Remote source into a local folder: straight into a temporary file beside the destination,
+  // then renamed over it (atomic, one write of the bytes).
+  const std::string dest_path = dst.LocalPath(dst_key);
+  const bool direct = local.empty() && !dest_path.empty() && !put.if_absent;
   if (local.empty()) {
     // Remote source: through a local temporary file (bounded memory, multipart upload).
-    char tmpl[] = "/tmp/silt-cp-XXXXXX";
-    int fd = mkstemp(tmpl);
-    if (fd < 0) return ErrnoStatus("creating", tmpl, errno);
-    tmp = tmpl;
+    std::string pattern = direct ? dest_path + ".silt-cp-XXXXXX" : std::string("/tmp/silt-cp-XXXXXX");
+    if (direct) {
+      std::error_code ec;
+      std::filesystem::create_directories(std::filesystem::path(dest_path).parent_path(), ec);
+    }
+    std::vector<char> tmpl(pattern.begin(), pattern.end());
+    tmpl.push_back('\0');
+    int fd = mkstemp(tmpl.data());
+    if (fd < 0) return ErrnoStatus("creating", tmpl.data(), errno);
+    tmp = tmpl.data();
     SILT_ASSIGN_OR_RETURN(auto reader, src.OpenReader(v, 0, v.size));
     std::vector<char> buf(8 << 20);
     uint64_t done = 0;
@@ -613,6 +624,15 @@ Result<uint64_t> CopyOne(store::Store& src, const store::ObjectVersion& v, store
     if (!st.ok()) {
       ::unlink(tmp.c_str());
       return st;
+    }
+    if (direct) {
+      ::chmod(tmp.c_str(), 0644);
+      if (::rename(tmp.c_str(), dest_path.c_str()) != 0) {
+        Status e = ErrnoStatus("renaming to", dest_path, errno);
+        ::unlink(tmp.c_str());
+        return e;
+      }
+      return v.size;
     }
     local = tmp;
   }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <ctime>
 #include <functional>
 
 #include "silt/s3/crypto.h"
@@ -17,9 +18,11 @@ struct Scripted : HttpTransport {
   // Each step sees the request and fills the response (or returns a transport error).
   std::deque<std::function<Status(const HttpRequest&, HttpResponse*, const BodySink*)>> steps;
   std::vector<HttpRequest> seen;
+  std::vector<std::string> bodies;  // seen[i].body is a view that dies with the request
 
   Status Send(const HttpRequest& req, HttpResponse* resp, const BodySink* sink) override {
     seen.push_back(req);
+    bodies.emplace_back(req.body);
     *resp = HttpResponse{};
     if (steps.empty()) {
       ADD_FAILURE() << "unexpected request " << req.method << " " << req.path;
@@ -223,6 +226,64 @@ TEST_F(ClientTest, ErrorsInsideA200AnswerAreSeen) {
   auto done = client_->CompleteMultipartUpload("b", "k", "id", {"0123456789abcdef0123456789abcdef"});
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   EXPECT_EQ(done->etag, "x-1");
+}
+
+std::string AssumeRoleAnswer(const std::string& key_id, const std::string& expiration) {
+  return "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>" + key_id +
+         "</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>tok-" + key_id +
+         "</SessionToken><Expiration>" + expiration +
+         "</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>";
+}
+
+std::string IsoIn(int seconds) {
+  time_t t = time(nullptr) + seconds;
+  char buf[32];
+  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+  return buf;
+}
+
+TEST(AssumeRole, SignsWithBaseKeysCachesAndRefreshesBeforeExpiry) {
+  auto sts = std::make_shared<Scripted>();
+  auto role = AssumeRoleCredentials(StaticCredentials({"AKBASE", "base-secret", ""}, "test"), sts,
+                                    "http://127.0.0.1:1", "us-east-1",
+                                    "arn:aws:iam::1:role/reader", "silt-test", "");
+  // Keys that expire in 2 minutes are inside the 5-minute margin: the next Get refreshes.
+  sts->steps.push_back(Answer(200, AssumeRoleAnswer("AKTEMP1", IsoIn(120))));
+  sts->steps.push_back(Answer(200, AssumeRoleAnswer("AKTEMP2", IsoIn(3600))));
+  auto k1 = role->Get();
+  ASSERT_TRUE(k1.ok()) << k1.status().ToString();
+  EXPECT_EQ(k1->access_key_id, "AKTEMP1");
+  EXPECT_EQ(k1->session_token, "tok-AKTEMP1");
+  auto k2 = role->Get();
+  ASSERT_TRUE(k2.ok());
+  EXPECT_EQ(k2->access_key_id, "AKTEMP2");
+  auto k3 = role->Get();  // an hour left: cached, no request
+  ASSERT_TRUE(k3.ok());
+  EXPECT_EQ(k3->access_key_id, "AKTEMP2");
+  ASSERT_EQ(sts->seen.size(), 2u);
+  const HttpRequest& r = sts->seen[0];
+  EXPECT_EQ(r.method, "POST");
+  EXPECT_NE(sts->bodies[0].find("Action=AssumeRole"), std::string::npos);
+  EXPECT_NE(sts->bodies[0].find("RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Freader"), std::string::npos);
+  std::string auth;
+  for (const auto& [n, v] : r.headers) if (n == "authorization") auth = v;
+  EXPECT_NE(auth.find("Credential=AKBASE/"), std::string::npos) << auth;
+  EXPECT_NE(auth.find("/us-east-1/sts/aws4_request"), std::string::npos) << auth;
+}
+
+TEST(AssumeRole, RefusalNamesRoleAndKeyIdNotSecret) {
+  auto sts = std::make_shared<Scripted>();
+  auto role = AssumeRoleCredentials(StaticCredentials({"AKBASE", "base-secret", ""}, "environment"),
+                                    sts, "http://127.0.0.1:1", "us-east-1",
+                                    "arn:aws:iam::1:role/nope", "silt-test", "");
+  sts->steps.push_back(Answer(403, ErrorXml("AccessDenied")));
+  auto k = role->Get();
+  ASSERT_FALSE(k.ok());
+  const std::string& m = k.status().message();
+  EXPECT_NE(m.find("arn:aws:iam::1:role/nope"), std::string::npos) << m;
+  EXPECT_NE(m.find("AKBASE"), std::string::npos) << m;
+  EXPECT_NE(m.find("AccessDenied"), std::string::npos) << m;
+  EXPECT_EQ(m.find("base-secret"), std::string::npos) << m;
 }
 
 TEST(FaultSpec, Parses) {

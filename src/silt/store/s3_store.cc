@@ -18,6 +18,7 @@ namespace silt::store {
 namespace {
 
 // Prefetching sequential reader: up to `depth` ranged GETs of `chunk` bytes in flight.
+// Three of 8 MiB keep a loopback or LAN link busy while the reader consumes one.
 class PrefetchReader : public ObjectReader {
  public:
   PrefetchReader(std::shared_ptr<s3::S3Client> client, std::string bucket, std::string key,
@@ -174,7 +175,7 @@ Result<std::unique_ptr<ObjectReader>> S3Store::OpenReader(const ObjectVersion& v
   SILT_RETURN_IF_ERROR(ValidateKey(version.key));
   return std::unique_ptr<ObjectReader>(std::make_unique<PrefetchReader>(
       client_, bucket_, Full(version.key), version.etag, begin, std::min(end, version.size),
-      client_->settings().read_ahead, 2));
+      client_->settings().read_ahead, 3));
 }
 
 Result<ObjectVersion> S3Store::Put(std::string_view key, std::string_view data,

@@ -6,7 +6,7 @@
 // only becomes visible when completed, and is aborted on failure); put-if-absent uses
 // If-None-Match: * (on the completion for multipart uploads); listing is in byte order with
 // S3's own continuation tokens. Reads by OpenReader fetch ahead (settings.read_ahead bytes per
-// request, two requests in flight) and pin the version by its ETag (If-Match), so a reader
+// request, three requests in flight) and pin the version by its ETag (If-Match), so a reader
 // never mixes two versions of an object.
 // Thread safety: every method may be called concurrently.
 #pragma once

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 #include <cstring>
 #include <map>
 
@@ -198,6 +199,30 @@ TEST_F(S3StoreTest, FailedMultipartUploadIsAbortedAndLeavesNothing) {
   auto uploads = store->client().ListMultipartUploads(store->bucket(), store->prefix());
   ASSERT_TRUE(uploads.ok()) << uploads.status().ToString();
   EXPECT_TRUE(uploads->empty()) << uploads->size() << " orphaned uploads";
+}
+
+TEST_F(S3StoreTest, DeleteManyGoesInBatchesOfAThousand) {
+  auto store = MakeScratch("batches");
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1100; ++i) keys.push_back(fmt::format("k/{:05}", i));
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < 8; ++t) {
+    pool.emplace_back([&] {
+      for (size_t i; (i = next.fetch_add(1)) < keys.size();) ASSERT_TRUE(store->Put(keys[i], "x").ok());
+    });
+  }
+  for (auto& t : pool) t.join();
+  keys.push_back("k/never-written");  // absent keys are not an error
+  const uint64_t before = store->client().stats().requests.load();
+  ASSERT_TRUE(store->DeleteMany(keys).ok());
+  EXPECT_EQ(store->client().stats().requests.load() - before, 2u);  // 1,000 + 101
+  size_t left = 0;
+  ASSERT_TRUE(store->ForEach("", [&](const ObjectVersion&) {
+    ++left;
+    return Status::OK();
+  }).ok());
+  EXPECT_EQ(left, 0u);
 }
 
 TEST_F(S3StoreTest, LargeCopiesUseUploadPartCopy) {
