@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   silt::cli::AddFormats(app, &exit_code);
   silt::cli::AddDetect(app, &exit_code);
   silt::cli::AddCp(app, &exit_code);
+  silt::cli::AddTable(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
