@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# End-to-end tests of `silt table` (Iceberg tables in a warehouse), run the way a user runs it.
+#
+#   tests/iceberg_test.sh <path/to/silt> <scenario>
+#
+# Scenarios: lifecycle (gen -> create -> append twice -> list/describe/snapshots/history ->
+# answers equal the raw logs' -> drop --purge), errors (exit codes and messages), warehouse
+# (SILT_WAREHOUSE, --warehouse, s3:// without a catalog). Each works in its own temporary
+# folder. Checks print "ok:" or "FAIL:"; the scenario exits 1 when any failed.
+set -u -o pipefail
+
+if [[ $# -lt 2 ]]; then
+  echo "usage: $0 <silt binary> <scenario>" >&2
+  exit 2
+fi
+SILT=$(realpath "$1")
+SCENARIO=$2
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/silt-iceberg-test.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+unset SILT_WAREHOUSE SILT_CATALOG
+
+FAILURES=0
+fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
+pass() { echo "ok: $*"; }
+check_eq() { if [[ "$2" == "$3" ]]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi; }
+check_contains() { if [[ "$2" == *"$3"* ]]; then pass "$1"; else fail "$1: [$3] not found in [$2]"; fi; }
+check_match() { if grep -Eq -- "$3" <<<"$2"; then pass "$1"; else fail "$1: no line of [$2] matches /$3/"; fi; }
+check_rc() {
+  if [[ "$RC" == "$2" ]]; then pass "$1 (exit $RC)"; else fail "$1: exit code $RC, expected $2; stdout [$OUT] stderr [$ERR]"; fi
+}
+run() {
+  "$SILT" "$@" <"/dev/null" >"$T/.stdout" 2>"$T/.stderr"
+  RC=$?
+  OUT=$(<"$T/.stdout")
+  ERR=$(<"$T/.stderr")
+}
+# value <sql>: the single value a query returns (csv without header).
+value() {
+  run sql --format csv "$1"
+  [[ "$RC" == 0 ]] || fail "query failed: $1: $ERR"
+  VAL=$(tail -n +2 <<<"$OUT")
+}
+
+scenario_lifecycle() {
+  run gen s3_access -o raw1 --bytes 3MiB --days 2 --seed 7
+  check_rc "gen raw1" 0
+  run gen s3_access -o raw2 --bytes 1MiB --days 1 --start-date 2024-03-05 --seed 8
+  check_rc "gen raw2" 0
+
+  run table create logs.access --format s3_access --partition-by 'day(request_time)'
+  check_rc "create" 0
+  check_contains "create names the table" "$OUT" "created table logs.access (29 columns, partitioned by day(request_time))"
+  [[ -f warehouse/catalog.db ]] && pass "catalog in ./warehouse" || fail "no warehouse/catalog.db"
+  run table snapshots logs.access
+  check_rc "snapshots of an empty table" 0
+  check_contains "empty table has no snapshots" "$ERR" "no snapshots yet"
+
+  local q1="SELECT * FROM read_log('raw1', format => 's3_access')"
+  local q2="SELECT * FROM read_log('raw2', format => 's3_access')"
+  run table append logs.access --sql "$q1" --inputs raw1
+  check_rc "append 1" 0
+  local appended=$OUT
+  value "SELECT count(*) FROM ($q1)"
+  local n1=$VAL
+  check_match "append 1 reports the rows" "$appended" "^appended $n1 rows in [0-9]+ files"
+  run table append logs.access --sql "$q2;"
+  check_rc "append 2 (trailing ;)" 0
+  value "SELECT count(*) FROM ($q2)"
+  local n2=$VAL
+
+  run table list
+  check_eq "list" "logs.access" "$OUT"
+  run table list logs
+  check_eq "list namespace" "logs.access" "$OUT"
+
+  run table describe logs.access
+  check_rc "describe" 0
+  check_contains "describe: DDL" "$OUT" "CREATE TABLE silt.logs.access ("
+  check_contains "describe: Trino type" "$OUT" "request_time timestamp(6) with time zone,"
+  check_contains "describe: field id" "$OUT" "-- id 3, timestamptz"
+  check_contains "describe: partitioning" "$OUT" "partitioning = ARRAY['day(request_time)']"
+  check_contains "describe: location" "$OUT" "location = 'file://$T/warehouse/logs/access'"
+  check_match "describe: spec field" "$OUT" "^  1000 +request_time_day +day +request_time +3$"
+  check_match "describe: records" "$OUT" "^  records +$((n1 + n2))$"
+  check_contains "describe: property" "$OUT" "write.format.default = parquet"
+
+  run table snapshots logs.access
+  check_rc "snapshots" 0
+  check_eq "two snapshots" 3 "$(wc -l <<<"$OUT")"
+  check_match "first snapshot: append, inputs" "$OUT" " append +[0-9]+ +$n1 +[0-9]+ +$n1 +silt.inputs=raw1, silt.run="
+  check_match "second snapshot: totals" "$OUT" " append +[0-9]+ +$n2 +[0-9]+ +$((n1 + n2)) +silt.inputs=SELECT \* FROM read_log\('raw2'"
+  run table history logs.access
+  check_rc "history" 0
+  check_eq "history rows" 3 "$(wc -l <<<"$OUT")"
+  check_match "history: current ancestors" "$(tail -1 <<<"$OUT")" " true$"
+
+  # The table's files give the raw logs' answers.
+  local files="'warehouse/logs/access/data/**/*.parquet'"
+  value "SELECT count(*) FROM $files"
+  check_eq "rows in the data files" "$((n1 + n2))" "$VAL"
+  value "SELECT sum(bytes_sent) || '/' || count(DISTINCT request_id) || '/' || min(request_time) FROM $files"
+  local table_answer=$VAL
+  value "SELECT sum(bytes_sent) || '/' || count(DISTINCT request_id) || '/' || min(request_time) FROM ($q1 UNION ALL $q2)"
+  check_eq "same answers as the raw logs" "$VAL" "$table_answer"
+  value "SELECT count(DISTINCT field_id) FROM parquet_schema($files) WHERE field_id IS NOT NULL"
+  check_eq "field ids in the Parquet files" 29 "$VAL"
+  value "SELECT count(*) FROM parquet_kv_metadata($files) WHERE decode(key) = 'iceberg.schema'"
+  [[ "$VAL" -ge 2 ]] && pass "iceberg.schema in every file" || fail "iceberg.schema entries: $VAL"
+  ls -d warehouse/logs/access/data/request_time_day=2024-03-0* >/dev/null 2>&1 &&
+    pass "day partition folders" || fail "no request_time_day= folders: $(ls warehouse/logs/access/data)"
+
+  run table drop logs.access
+  check_rc "drop" 0
+  check_contains "drop keeps files" "$OUT" "its files stay"
+  [[ -d warehouse/logs/access/data ]] && pass "files stay after drop" || fail "drop removed files"
+  run table list
+  check_eq "list after drop" "" "$OUT"
+
+  run table create logs.again --columns 'a BIGINT, b VARCHAR' --partition-by 'bucket(4, a)'
+  check_rc "create with columns" 0
+  run table append logs.again --sql "SELECT range AS a, 'v' || range AS b FROM range(100)"
+  check_rc "append generated rows" 0
+  run table drop logs.again --purge
+  check_rc "drop --purge" 0
+  [[ ! -e warehouse/logs/again ]] && pass "purge removed the table folder" || fail "left: $(find warehouse/logs/again)"
+}
+
+scenario_errors() {
+  run table create logs.t --columns 'a BIGINT'
+  check_rc "create" 0
+  run table describe logs.nope
+  check_rc "unknown table" 3
+  check_contains "unknown table names it and lists the namespace" "$ERR" "no table logs.nope in warehouse file://$T/warehouse (tables in logs: logs.t)"
+  run table append logs.nope --sql "SELECT 1 AS a"
+  check_rc "append to an unknown table" 3
+  run table create logs.t --columns 'a BIGINT'
+  check_rc "create twice" 1
+  check_contains "create twice says so" "$ERR" "already exists"
+  run table create logs.u --columns 'a HUGEINT'
+  check_rc "unsupported type" 2
+  run table create logs.u --columns 'a BIGINT' --partition-by 'week(a)'
+  check_rc "unknown transform" 2
+  check_contains "unknown transform named" "$ERR" "unknown transform 'week'"
+  run table create logs.u --columns 'a BIGINT' --partition-by 'day(a)'
+  check_rc "transform on the wrong type" 2
+  run table create logs.u
+  check_rc "no columns" 2
+  run table create logs.u --columns 'a BIGINT' --format s3_access
+  check_rc "--columns with --format" 2
+  run table create nonamespace --columns 'a BIGINT'
+  check_rc "identifier without namespace" 2
+  run table append logs.t --sql "SELECT 1 AS a, 2 AS b"
+  check_rc "column the table lacks" 2
+  check_contains "the column is named" "$ERR" "'b'"
+  run table append logs.t --sql "SELECT nosuchcolumn FROM range(3)"
+  check_rc "bad SQL (DuckDB's binder error)" 2
+  check_contains "DuckDB's message" "$ERR" "nosuchcolumn"
+  run table snapshots logs.t
+  check_contains "failed appends commit nothing" "$ERR" "no snapshots yet"
+  [[ -z "$(find warehouse -name '*.parquet')" ]] && pass "no stray data files" || fail "stray: $(find warehouse -name '*.parquet')"
+  run table list nope
+  check_rc "unknown namespace" 3
+  run table --help
+  check_rc "help" 0
+  check_contains "help teaches create" "$OUT" "silt table create logs.access --format s3_access --partition-by 'day(request_time)'"
+  run table create --help
+  check_contains "create help lists transforms" "$OUT" "bucket(N, c)"
+}
+
+scenario_warehouse() {
+  mkdir elsewhere
+  SILT_WAREHOUSE="$T/elsewhere/wh" "$SILT" table create a.t --columns 'x INTEGER' >/dev/null 2>&1
+  [[ -f elsewhere/wh/catalog.db && -d elsewhere/wh/a/t/metadata ]] && pass "SILT_WAREHOUSE" || fail "SILT_WAREHOUSE not used: $(find elsewhere)"
+  run table list --warehouse elsewhere/wh
+  check_eq "--warehouse" "a.t" "$OUT"
+  run table list -w "file://$T/elsewhere/wh"
+  check_eq "file:// warehouse" "a.t" "$OUT"
+  run table list --warehouse nowhere
+  check_rc "missing warehouse" 3
+  [[ ! -e nowhere ]] && pass "reading commands create no warehouse" || fail "nowhere was created"
+  run table list --warehouse s3://bucket/wh
+  check_rc "s3 warehouse without a catalog" 2
+  check_contains "s3 warehouse needs --catalog" "$ERR" "--catalog"
+  run table list --warehouse elsewhere/wh --catalog "$T/other.db"
+  check_eq "separate catalog file has no tables" "" "$OUT"
+  [[ -f other.db ]] && pass "--catalog file created" || fail "--catalog not used"
+}
+
+case "$SCENARIO" in
+  lifecycle) scenario_lifecycle ;;
+  errors) scenario_errors ;;
+  warehouse) scenario_warehouse ;;
+  *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
+esac
+if [[ $FAILURES -gt 0 ]]; then
+  echo "$FAILURES check(s) failed" >&2
+  exit 1
+fi
+echo "all checks passed"
