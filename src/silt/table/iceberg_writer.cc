@@ -575,13 +575,25 @@ Result<std::string> SqlNameOfDuckType(duckdb_type t, const std::string& column) 
 
 }  // namespace
 
-Result<std::vector<ColumnDecl>> ColumnsOfQuery(query::Database& db, const std::string& select_sql) {
+namespace {
+
+// The names and DuckDB types of a query's result columns.
+Result<std::vector<std::pair<std::string, duckdb_type>>> QueryColumns(query::Database& db,
+                                                                      const std::string& select_sql) {
   auto r = db.Query("SELECT * FROM (" + select_sql + "\n) AS __silt_q LIMIT 0");
   if (!r.ok()) return r.status();
+  std::vector<std::pair<std::string, duckdb_type>> out;
+  for (size_t c = 0; c < r->column_count(); ++c) out.emplace_back(r->column_name(c), r->column_type(c));
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<ColumnDecl>> ColumnsOfQuery(query::Database& db, const std::string& select_sql) {
+  SILT_ASSIGN_OR_RETURN(auto cols, QueryColumns(db, select_sql));
   std::vector<ColumnDecl> out;
-  for (size_t c = 0; c < r->column_count(); ++c) {
-    const std::string name = r->column_name(c);
-    SILT_ASSIGN_OR_RETURN(std::string type, SqlNameOfDuckType(r->column_type(c), name));
+  for (const auto& [name, t] : cols) {
+    SILT_ASSIGN_OR_RETURN(std::string type, SqlNameOfDuckType(t, name));
     out.push_back({name, type, ""});
   }
   return out;
@@ -738,21 +750,23 @@ Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
   SILT_RETURN_IF_ERROR(RegisterIcebergFunctions(db));
 
   // Match the query's columns to the table's.
-  SILT_ASSIGN_OR_RETURN(std::vector<ColumnDecl> qcols, ColumnsOfQuery(db, request.select_sql));
+  // Only the names matter: every value is cast to the table's type (DuckDB reports values
+  // that do not cast).
+  SILT_ASSIGN_OR_RETURN(auto qcols, QueryColumns(db, request.select_sql));
   std::map<std::string, std::string> by_lower;  // lower-case name -> query column name
-  for (const auto& c : qcols) {
-    if (!by_lower.emplace(Lower(c.name), c.name).second) {
-      return Status::InvalidArgument(fmt::format("the query returns column '{}' twice", c.name));
+  for (const auto& [name, type] : qcols) {
+    if (!by_lower.emplace(Lower(name), name).second) {
+      return Status::InvalidArgument(fmt::format("the query returns column '{}' twice", name));
     }
   }
   std::set<std::string> table_names;
   for (const auto& f : schema.fields) table_names.insert(Lower(f.name));
-  for (const auto& c : qcols) {
-    if (table_names.count(Lower(c.name)) == 0) {
+  for (const auto& [name, type] : qcols) {
+    if (table_names.count(Lower(name)) == 0) {
       std::string cols;
       for (const auto& f : schema.fields) cols += (cols.empty() ? "" : ", ") + f.name;
       return Status::InvalidArgument(fmt::format(
-          "the query returns column '{}', which table {} does not have (columns: {})", c.name,
+          "the query returns column '{}', which table {} does not have (columns: {})", name,
           request.identifier, cols));
     }
   }

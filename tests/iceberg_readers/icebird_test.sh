@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# An independent reader reads what silt wrote: icebird (JavaScript Iceberg reader, pinned in
+# package.json / package-lock.json) reads silt tables served over HTTP on 127.0.0.1 and must
+# see the same rows and column aggregates as silt's own queries over the raw input.
+#
+#   tests/iceberg_readers/icebird_test.sh <path/to/silt>
+#
+# Exits 0 when every check passed, 1 when one failed, 77 (skipped) without node/npm.
+set -u -o pipefail
+
+SILT=$(realpath "$1")
+HERE=$(cd "$(dirname "$0")" && pwd)
+command -v node >/dev/null && command -v npm >/dev/null || { echo "skipped: node/npm missing"; exit 77; }
+"$HERE/install.sh" || { echo "FAIL: installing the pinned readers failed" >&2; exit 1; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/silt-icebird-test.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+unset SILT_WAREHOUSE SILT_CATALOG
+
+FAILURES=0
+fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
+pass() { echo "ok: $*"; }
+must() { "$@" >"$T/.out" 2>&1 || { fail "$* failed: $(cat "$T/.out")"; return 1; }; }
+
+# expected <query> <column>:<kind>...: the lines read_table.mjs prints, computed by silt sql
+# over <query>. kind: int (sum), str (no sum), ts / date (epoch ms, sum), bool (sum of true),
+# dbl (no sum).
+expected() {
+  local q=$1
+  shift
+  local sql="SELECT 'rows=' || count(*) FROM ($q)"
+  for spec in "$@"; do
+    local c=${spec%%:*} kind=${spec#*:} e s
+    case $kind in
+      int) e="$c"; s="sum($c)" ;;
+      ts) e="epoch_ms($c)"; s="sum(epoch_ms($c))" ;;
+      date) e="epoch_ms(CAST($c AS TIMESTAMP))"; s="sum(epoch_ms(CAST($c AS TIMESTAMP)))" ;;
+      bool) e="CAST($c AS INTEGER)"; s="sum(CAST($c AS INTEGER))" ;;
+      *) e="$c"; s="0" ;;
+    esac
+    sql+=" UNION ALL SELECT '$c: count=' || count($c) || ' sum=' || coalesce($s, 0) || ' min=' || min($e) || ' max=' || max($e) || ' distinct=' || count(DISTINCT $c) FROM ($q)"
+  done
+  "$SILT" sql --format csv "$sql" | tail -n +2 | sed 's/^"//; s/"$//' | sort
+}
+
+# read_back <table> <column>...: what icebird sees in the table's current snapshot.
+read_back() {
+  local table=$1
+  shift
+  local meta
+  meta=$("$SILT" table describe "$table" | awk '$1 == "metadata" {print $2}')
+  node "$HERE/read_table.mjs" warehouse "$meta" "$@" | sort
+}
+
+# 1. Access logs, partitioned by day, two appends (two snapshots, two manifests).
+must "$SILT" gen s3_access -o raw --bytes 3MiB --days 2 --seed 11
+must "$SILT" table create logs.access --format s3_access --partition-by 'day(request_time)'
+Q1="SELECT * FROM read_log('raw', format => 's3_access')"
+Q2="SELECT * FROM read_log('raw', format => 's3_access') WHERE http_status >= 400"
+must "$SILT" table append logs.access --sql "$Q1"
+must "$SILT" table append logs.access --sql "$Q2"
+COLS=(bytes_sent:int http_status:int object_size:int request_id:str request_time:ts error_code:str operation:str key:str)
+want=$(expected "$Q1 UNION ALL $Q2" "${COLS[@]}")
+got=$(read_back logs.access "${COLS[@]%%:*}")
+if [[ -n "$got" && "$got" == "$want" ]]; then
+  pass "icebird reads logs.access as silt does ($(grep rows= <<<"$got"))"
+else
+  fail "icebird and silt disagree on logs.access:"$'\n'"silt:"$'\n'"$want"$'\n'"icebird:"$'\n'"$got"
+fi
+
+# 2. Every type silt writes, nulls, and bucket / truncate / month / identity partitions.
+must "$SILT" table create t.kinds \
+  --columns 'id BIGINT, name VARCHAR, n INTEGER, ts TIMESTAMP, d DATE, tz TIMESTAMPTZ, flag BOOLEAN, x DOUBLE' \
+  --partition-by 'bucket(4, id), truncate(2, name), month(d), flag'
+QK="SELECT i AS id, CASE WHEN i % 7 = 0 THEN NULL ELSE ['ab', 'äöü', 'x', '日本語'][i % 4 + 1] || i END AS name,
+  CAST(i * 3 - 50 AS INTEGER) AS n, TIMESTAMP '1969-12-31 22:00:00' + i * INTERVAL 37 MINUTE AS ts,
+  DATE '1969-11-15' + CAST(i * 11 AS INTEGER) AS d, TIMESTAMPTZ '2024-06-01 00:00:00+00' + i * INTERVAL 5 HOUR AS tz,
+  i % 3 = 0 AS flag, i + 0.5 AS x FROM range(300) t(i)"
+must "$SILT" table append t.kinds --sql "$QK"
+KCOLS=(id:int name:str n:int ts:ts d:date tz:ts flag:bool x:dbl)
+want=$(expected "$QK" "${KCOLS[@]}")
+got=$(read_back t.kinds "${KCOLS[@]%%:*}")
+if [[ -n "$got" && "$got" == "$want" ]]; then
+  pass "icebird reads every type and partition transform as silt does"
+else
+  fail "icebird and silt disagree on t.kinds:"$'\n'"silt:"$'\n'"$want"$'\n'"icebird:"$'\n'"$got"
+fi
+
+if [[ $FAILURES -gt 0 ]]; then
+  echo "$FAILURES check(s) failed" >&2
+  exit 1
+fi
+echo "all checks passed"
