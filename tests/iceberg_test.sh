@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # End-to-end tests of `silt table` (Iceberg tables in a warehouse), run the way a user runs it.
 #
-#   tests/iceberg_test.sh <path/to/silt> <scenario>
+#   tests/iceberg_test.sh <path/to/silt> <scenario> [<s3 env file>]
 #
 # Scenarios: lifecycle (gen -> create -> append twice -> list/describe/snapshots/history ->
 # answers equal the raw logs' -> drop --purge), errors (exit codes and messages), warehouse
-# (SILT_WAREHOUSE, --warehouse, s3:// without a catalog). Each works in its own temporary
+# (SILT_WAREHOUSE, --warehouse, s3:// without a catalog), s3 (a warehouse in the test S3
+# server, see scenario_s3). Each works in its own temporary
 # folder. Checks print "ok:" or "FAIL:"; the scenario exits 1 when any failed.
 set -u -o pipefail
 
 if [[ $# -lt 2 ]]; then
-  echo "usage: $0 <silt binary> <scenario>" >&2
+  echo "usage: $0 <silt binary> <scenario> [<s3 env file>]" >&2
   exit 2
 fi
 SILT=$(realpath "$1")
 SCENARIO=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/silt-iceberg-test.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
@@ -188,8 +190,55 @@ scenario_warehouse() {
   [[ -f other.db ]] && pass "--catalog file created" || fail "--catalog not used"
 }
 
+# s3: a warehouse in S3 (the test server of the s3_server fixture; its env file is the third
+# argument) with the catalog in a local file: create, append (uploads), describe, read back,
+# and the SDK (tests/sdk) sees exactly the table's objects; drop --purge removes them.
+scenario_s3() {
+  local env_file=${ENV_FILE:-}
+  [[ -f "$env_file" ]] || { echo "FAIL: no env file '$env_file' (did s3_server_start run?)" >&2; exit 1; }
+  # shellcheck source=/dev/null
+  . "$env_file"
+  export AWS_ENDPOINT_URL=$SILT_TEST_S3_ENDPOINT SILT_CACHE_DIR=$T/cache
+  local sdk_dir=$HERE/sdk
+  "$sdk_dir/install.sh" || { echo "FAIL: tests/sdk/install.sh" >&2; exit 1; }
+  local b=$SILT_TEST_S3_BUCKET p="iceberg-$(date +%s)-$$"
+  local wh="s3://$b/$p/wh"
+
+  run table create logs.access --format s3_access --warehouse "$wh"
+  check_rc "s3 warehouse without a catalog" 2
+  export SILT_CATALOG=$T/catalog.db
+  mkdir -p "$T/tmp"
+  export TMPDIR=$T/tmp  # where appends to a remote warehouse stage their files
+  run gen s3_access -o raw --bytes 2MiB --days 2 --seed 5
+  run table create logs.access --format s3_access --partition-by 'day(request_time)' --warehouse "$wh"
+  check_rc "create in s3" 0
+  check_contains "location in s3" "$OUT" "location  $wh/logs/access"
+  local q="SELECT * FROM read_log('raw', format => 's3_access')"
+  run table append logs.access --sql "$q" --warehouse "$wh"
+  check_rc "append into s3" 0
+  value "SELECT count(*) FROM ($q)"
+  local n=$VAL
+  SILT_WAREHOUSE=$wh run table describe logs.access
+  check_rc "describe (SILT_WAREHOUSE)" 0
+  check_match "describe: records" "$OUT" "^  records +$n$"
+  check_eq "no staging left" "" "$(find "$T/tmp" -name 'silt-append-*')"
+  local listing
+  listing=$(node "$sdk_dir/s3.mjs" list "$b" "$p/")
+  local data_files
+  data_files=$(grep -c '/wh/logs/access/data/request_time_day=.*\.parquet ' <<<"$listing")
+  [[ "$data_files" -ge 2 ]] && pass "SDK lists $data_files data files" || fail "data files in S3: [$listing]"
+  check_eq "SDK sees metadata, manifests and data only" "0" \
+    "$(grep -vc -E "^$p/wh/logs/access/(metadata/[^ ]+\.(metadata\.json|avro)|data/request_time_day=[0-9-]+/[0-9a-f-]+\.parquet) " <<<"$listing")"
+  value "SELECT count(*) FROM '$wh/logs/access/data/*/*.parquet'"
+  check_eq "rows read back from s3" "$n" "$VAL"
+  run table drop logs.access --purge --warehouse "$wh"
+  check_rc "drop --purge in s3" 0
+  check_eq "nothing left in s3" "" "$(node "$sdk_dir/s3.mjs" list "$b" "$p/")"
+}
+
 case "$SCENARIO" in
   lifecycle) scenario_lifecycle ;;
+  s3) ENV_FILE=${3:-} scenario_s3 ;;
   errors) scenario_errors ;;
   warehouse) scenario_warehouse ;;
   *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;;
