@@ -796,7 +796,12 @@ Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
                                ? fs::path(warehouse.local_root()) / "_silt" / "staging" / run_id
                                : fs::temp_directory_path() / ("silt-append-" + run_id);
   std::error_code ec;
-  fs::create_directories(staging, ec);
+  // A concurrent append's cleanup may remove an empty _silt/staging between our mkdirs.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    ec.clear();
+    fs::create_directories(staging, ec);
+    if (!ec && fs::is_directory(staging, ec)) break;
+  }
   if (ec) return Status::IoError(fmt::format("creating {}: {}", staging.string(), ec.message()));
   struct Cleanup {
     fs::path dir;
@@ -812,7 +817,19 @@ Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
   } cleanup{staging, warehouse.is_local()};
   const fs::path out_dir = staging / "out";
 
+  // Both cores write (DuckDB writes with one thread when it must keep the rows' order); the
+  // caller's setting comes back afterwards.
+  std::string order = "true";
+  if (auto cur = db.Query("SELECT current_setting('preserve_insertion_order')::VARCHAR");
+      cur.ok() && cur->row_count() == 1 && cur->Text(0, 0) == "false") {
+    order = "false";
+  }
   SILT_RETURN_IF_ERROR(db.Exec("SET preserve_insertion_order = false"));
+  struct RestoreOrder {
+    query::Database& db;
+    std::string value;
+    ~RestoreOrder() { (void)db.Exec("SET preserve_insertion_order = " + value); }
+  } restore_order{db, order};
   const std::string copy = fmt::format(
       "COPY (SELECT {} FROM (SELECT {} FROM ({}\n) AS __silt_q) AS __silt_t) TO {} (FORMAT parquet, "
       "{}, ROW_GROUP_SIZE {}, FIELD_IDS {{{}}}, KV_METADATA {{'iceberg.schema': {}}}, "

@@ -130,7 +130,10 @@ struct AppendResult {
 };
 
 // Appends the result of request.select_sql to the table, as one snapshot. `db` must be open
-// (read_log() registered); the writer registers its helper functions on it. An empty result
+// (read_log() registered); the writer registers its helper functions on it and leaves its
+// settings as they were. Rows are written in no particular order, grouped by partition.
+// Concurrent appends to one table (other threads, other processes) all land: lost catalog
+// races are retried (catalog/committer.h). An empty result
 // commits nothing and returns snapshot_id 0. Errors: NotFound for an unknown table (with the
 // namespace's tables), InvalidArgument for a column mismatch, DuckDB's own errors, store and
 // catalog errors.

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "silt/gen/s3_access_gen.h"
@@ -341,6 +343,89 @@ TEST_F(IcebergWriterTest, TransformsOfEveryKindMatchTheSpec) {
     }
   }
   EXPECT_EQ(records, 40);
+}
+
+TEST_F(IcebergWriterTest, IdentityPartitionsOfEdgeValues) {
+  CreateTableRequest req;
+  req.identifier = "t.edges";
+  req.schema = *SchemaFromColumns(*ParseColumnList("s VARCHAR, x DOUBLE, ts TIMESTAMPTZ, b BOOLEAN"));
+  req.partition_by = *ParsePartitionBy("s, x, ts, b");
+  ASSERT_TRUE(CreateIcebergTable(*wh_, req).ok());
+  AppendRequest a;
+  a.identifier = "t.edges";
+  a.select_sql =
+      "SELECT * FROM (VALUES ('', 1.5, TIMESTAMPTZ '2024-01-01 00:00:00+00', true), "
+      "(NULL, NULL, NULL, NULL), ('a/b c%=\"', -2.25, TIMESTAMPTZ '1960-01-01 00:00:00.5+00', false), "
+      "('NULL', 1e300, TIMESTAMPTZ '2024-01-01 00:00:00.000001+00', true), "
+      "('__HIVE_DEFAULT_PARTITION__', 0.1, TIMESTAMPTZ '2024-01-01 00:00:00+00', true)) t(s, x, ts, b)";
+  auto r = AppendQuery(*wh_, *db_, a);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->files.size(), 5u);
+  iceberg::FilePlan plan = Plan("t.edges");
+  auto table = LoadIcebergTable(*wh_, "t.edges");
+  const iceberg::PartitionSpec& spec = *table->metadata.DefaultSpec();
+  int rows_seen = 0;
+  for (const auto& pf : plan.data_files) {
+    const iceberg::DataFile& f = pf.file;
+    const std::string path = wh_->store().LocalPath(*wh_->io().KeyOf(f.file_path));
+    auto rows = db_->Query("SELECT s, x, epoch_us(ts), b FROM read_parquet(" + query::SqlQuote(path) + ", hive_partitioning = false)");
+    ASSERT_TRUE(rows.ok());
+    for (uint64_t row = 0; row < rows->row_count(); ++row, ++rows_seen) {
+      std::vector<Literal> src = {
+          rows->IsNull(0, row) ? Literal::Null(iceberg::Type::String()) : Literal::String(rows->Text(0, row)),
+          rows->IsNull(1, row) ? Literal::Null(iceberg::Type::Double())
+                               : Literal::Double(duckdb_value_double(rows->raw(), 1, row)),
+          rows->IsNull(2, row) ? Literal::Null(iceberg::Type::TimestampTz()) : Literal::TimestampTz(rows->Int64(2, row)),
+          rows->IsNull(3, row) ? Literal::Null(iceberg::Type::Boolean()) : Literal::Boolean(rows->Text(3, row) == "true")};
+      for (size_t i = 0; i < spec.fields.size(); ++i) {
+        EXPECT_EQ(*spec.fields[i].transform.Apply(src[i]), f.partition[i])
+            << spec.fields[i].name << " = " << src[i].ToString() << " in " << f.file_path;
+      }
+    }
+  }
+  EXPECT_EQ(rows_seen, 5);
+}
+
+TEST_F(IcebergWriterTest, ConcurrentAppendsAllLand) {
+  CreateTableRequest req;
+  req.identifier = "t.busy";
+  req.schema = *SchemaFromColumns(*ParseColumnList("w BIGINT, i BIGINT"));
+  req.partition_by = *ParsePartitionBy("w");
+  ASSERT_TRUE(CreateIcebergTable(*wh_, req).ok());
+  constexpr int kWriters = 4, kAppends = 3;
+  std::vector<std::thread> threads;
+  std::vector<Status> errors(kWriters);
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      auto db = query::Database::Open(query::DatabaseOptions{.threads = 1, .memory_limit = {}, .path = ":memory:"});
+      if (!db.ok()) {
+        errors[w] = db.status();
+        return;
+      }
+      for (int k = 0; k < kAppends; ++k) {
+        AppendRequest a;
+        a.identifier = "t.busy";
+        a.select_sql = fmt::format("SELECT {} AS w, range AS i FROM range(100)", w);
+        auto r = AppendQuery(*wh_, **db, a);
+        if (!r.ok()) {
+          errors[w] = r.status();
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors) EXPECT_TRUE(e.ok()) << e.ToString();
+  auto table = LoadIcebergTable(*wh_, "t.busy");
+  ASSERT_TRUE(table.ok());
+  EXPECT_EQ(table->metadata.snapshots.size(), static_cast<size_t>(kWriters * kAppends));
+  EXPECT_EQ(table->metadata.CurrentSnapshot()->SummaryInt("total-records"), kWriters * kAppends * 100);
+  iceberg::FilePlan plan = Plan("t.busy");
+  EXPECT_EQ(plan.data_files.size(), static_cast<size_t>(kWriters * kAppends));
+  EXPECT_EQ(One("SELECT count(*) || '/' || sum(w) FROM read_parquet(" + FileList(plan) + ", hive_partitioning = false)"),
+            fmt::format("{}/{}", kWriters * kAppends * 100, kAppends * 100 * (0 + 1 + 2 + 3)));
+  // The session setting the append changes comes back.
+  EXPECT_EQ(One("SELECT current_setting('preserve_insertion_order')::VARCHAR"), "true");
 }
 
 TEST_F(IcebergWriterTest, ColumnsAreMatchedByNameAndMistakesCommitNothing) {
