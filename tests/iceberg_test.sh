@@ -162,6 +162,12 @@ scenario_errors() {
   run table snapshots logs.t
   check_contains "failed appends commit nothing" "$ERR" "no snapshots yet"
   [[ -z "$(find warehouse -name '*.parquet')" ]] && pass "no stray data files" || fail "stray: $(find warehouse -name '*.parquet')"
+  run gen s3_access -o raw --bytes 256KiB
+  printf 'not an access log line\n' >raw/zz-bad.log
+  run table create logs.access --format s3_access
+  run table append logs.access --sql "SELECT * FROM read_log('raw', format => 's3_access')"
+  check_rc "append with a line that does not parse" 0
+  check_contains "rejected lines are reported" "$ERR" "note: 1 line did not parse and was left out"
   run table list nope
   check_rc "unknown namespace" 3
   run table --help

@@ -15,6 +15,7 @@
 #include "silt/common/strings.h"
 #include "silt/iceberg/table_ops.h"
 #include "silt/query/database.h"
+#include "silt/query/read_log.h"
 #include "silt/table/iceberg_writer.h"
 #include "silt/table/warehouse.h"
 
@@ -425,7 +426,15 @@ void AddTableAppend(CLI::App* table, int* exit_code) {
       }
       req.inputs = o->inputs;
       req.compression = o->compression;
+      const uint64_t rejects_before = query::ReadLogRejectsSeen();
       SILT_ASSIGN_OR_RETURN(table::AppendResult r, table::AppendQuery(*wh, *db, req));
+      const uint64_t rejected = query::ReadLogRejectsSeen() - rejects_before;
+      if (rejected > 0) {
+        fmt::print(stderr,
+                   "note: {} line{} did not parse and {} left out; read_log_rejects(<same arguments>) "
+                   "lists them with reasons\n",
+                   rejected, rejected == 1 ? "" : "s", rejected == 1 ? "was" : "were");
+      }
       if (r.snapshot_id == 0) {
         fmt::print("the query returned no rows: nothing appended to {}\n", o->identifier);
         return Status::OK();
