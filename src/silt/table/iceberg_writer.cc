@@ -760,7 +760,14 @@ Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
     }
   }
   std::set<std::string> table_names;
-  for (const auto& f : schema.fields) table_names.insert(Lower(f.name));
+  for (const auto& f : schema.fields) {
+    table_names.insert(Lower(f.name));
+    if (Lower(f.name).starts_with("__silt_p")) {
+      return Status::InvalidArgument(fmt::format(
+          "silt cannot append to a table with a column named {} (its partition columns use "
+          "that name)", f.name));
+    }
+  }
   for (const auto& [name, type] : qcols) {
     if (table_names.count(Lower(name)) == 0) {
       std::string cols;
@@ -790,13 +797,14 @@ Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
     partition_by += fmt::format("{}__silt_p{}", partition_by.empty() ? "" : ", ", k);
   }
 
-  // Staging: beside the warehouse when local (publishing is a rename), else a temp folder.
+  // Staging: inside a local warehouse (publishing is a rename; no table or namespace can be
+  // named ".silt-staging"), else in the temporary folder (publishing uploads).
   const std::string run_id = request.run_id.empty() ? iceberg::NewUuid() : request.run_id;
   const fs::path staging = warehouse.is_local()
-                               ? fs::path(warehouse.local_root()) / "_silt" / "staging" / run_id
+                               ? fs::path(warehouse.local_root()) / ".silt-staging" / run_id
                                : fs::temp_directory_path() / ("silt-append-" + run_id);
   std::error_code ec;
-  // A concurrent append's cleanup may remove an empty _silt/staging between our mkdirs.
+  // A concurrent append's cleanup may remove an empty .silt-staging between our mkdirs.
   for (int attempt = 0; attempt < 5; ++attempt) {
     ec.clear();
     fs::create_directories(staging, ec);
@@ -809,10 +817,7 @@ Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
     ~Cleanup() {
       std::error_code e;
       fs::remove_all(dir, e);
-      if (local) {
-        fs::remove(dir.parent_path(), e);                // _silt/staging when empty
-        fs::remove(dir.parent_path().parent_path(), e);  // _silt when empty
-      }
+      if (local) fs::remove(dir.parent_path(), e);  // .silt-staging, when no other append uses it
     }
   } cleanup{staging, warehouse.is_local()};
   const fs::path out_dir = staging / "out";

@@ -209,7 +209,7 @@ TEST_F(IcebergWriterTest, CreateAppendTwiceAndReadBack) {
   auto r2 = AppendQuery(*wh_, *db_, a);
   ASSERT_TRUE(r2.ok()) << r2.status().ToString();
   EXPECT_NE(r1->snapshot_id, r2->snapshot_id);
-  EXPECT_FALSE(fs::exists(dir_ + "/wh/_silt"));  // staging cleaned up
+  EXPECT_FALSE(fs::exists(dir_ + "/wh/.silt-staging"));  // staging cleaned up
 
   const int64_t n1 = std::stoll(One("SELECT count(*) FROM (" + q1 + ")"));
   const int64_t n2 = std::stoll(One("SELECT count(*) FROM (" + q2 + ")"));
