@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -469,6 +470,33 @@ TEST_F(IcebergWriterTest, ColumnsAreMatchedByNameAndMistakesCommitNothing) {
   auto missing = AppendQuery(*wh_, *db_, a);
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_NE(missing.status().message().find("t.small"), std::string::npos) << missing.status().message();
+}
+
+TEST_F(IcebergWriterTest, AFailedPlacementDeletesThePlacedFiles) {
+  CreateTableRequest req;
+  req.identifier = "t.blocked";
+  req.schema = *SchemaFromColumns(*ParseColumnList("d DATE, v BIGINT"));
+  req.partition_by = *ParsePartitionBy("day(d)");
+  ASSERT_TRUE(CreateIcebergTable(*wh_, req).ok());
+  // A file where the second partition's folder must go: placing its data file fails after the
+  // first partition's file was placed.
+  fs::create_directories(dir_ + "/wh/t/blocked/data");
+  { std::ofstream(dir_ + "/wh/t/blocked/data/d_day=2024-03-02") << "in the way"; }
+  AppendRequest a;
+  a.identifier = "t.blocked";
+  a.select_sql = "SELECT * FROM (VALUES (DATE '2024-03-01', 1), (DATE '2024-03-02', 2)) t(d, v)";
+  auto r = AppendQuery(*wh_, *db_, a);
+  EXPECT_EQ(r.status().code(), StatusCode::kIoError) << r.status().ToString();
+  int parquet = 0;
+  for (auto& e : fs::recursive_directory_iterator(dir_ + "/wh")) parquet += e.path().extension() == ".parquet";
+  EXPECT_EQ(parquet, 0);
+  EXPECT_FALSE(fs::exists(dir_ + "/wh/.silt-staging"));
+  EXPECT_TRUE(LoadIcebergTable(*wh_, "t.blocked")->metadata.snapshots.empty());
+  // Out of the way, the same append lands.
+  fs::remove(dir_ + "/wh/t/blocked/data/d_day=2024-03-02");
+  auto again = AppendQuery(*wh_, *db_, a);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->files.size(), 2u);
 }
 
 TEST_F(IcebergWriterTest, ShowCreateTableLooksLikeTrino) {
