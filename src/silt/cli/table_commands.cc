@@ -408,14 +408,14 @@ void AddTableAppend(CLI::App* table, int* exit_code) {
   cmd->add_option("--compression", o->compression, "zstd | snappy | gzip | lz4 | uncompressed")
       ->capture_default_str();
   cmd->add_option("--threads", o->threads, "DuckDB threads (0 = all cores)");
-  cmd->add_option("--memory-limit", o->memory_limit, "DuckDB memory limit, e.g. 2GB");
+  cmd->add_option("--memory-limit", o->memory_limit, "DuckDB memory limit, e.g. 512MB (default 1GB)");
   AddWarehouseFlags(cmd, &o->wh);
   cmd->callback([o, exit_code]() {
     auto run = [&]() -> Status {
       SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
       query::DatabaseOptions dbo;
       dbo.threads = o->threads;
-      dbo.memory_limit = o->memory_limit;
+      dbo.memory_limit = o->memory_limit.empty() ? "1GB" : o->memory_limit;
       SILT_ASSIGN_OR_RETURN(auto db, query::Database::Open(dbo));
       table::AppendRequest req;
       req.identifier = o->identifier;

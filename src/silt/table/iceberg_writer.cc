@@ -830,11 +830,23 @@ Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
     order = "false";
   }
   SILT_RETURN_IF_ERROR(db.Exec("SET preserve_insertion_order = false"));
-  struct RestoreOrder {
+  std::string flush = "524288";
+  if (auto cur = db.Query("SELECT current_setting('partitioned_write_flush_threshold')::VARCHAR");
+      cur.ok() && cur->row_count() == 1) {
+    flush = cur->Text(0, 0);
+  }
+  // DuckDB buffers a partition's rows up to this many before writing them out: one row group
+  // bounds an append's memory by the partitions open at once, not by their sizes.
+  SILT_RETURN_IF_ERROR(db.Exec(fmt::format("SET partitioned_write_flush_threshold = {}",
+                                           std::max<uint64_t>(request.row_group_size, 2048))));
+  struct RestoreSettings {
     query::Database& db;
-    std::string value;
-    ~RestoreOrder() { (void)db.Exec("SET preserve_insertion_order = " + value); }
-  } restore_order{db, order};
+    std::string order, flush;
+    ~RestoreSettings() {
+      (void)db.Exec("SET preserve_insertion_order = " + order);
+      (void)db.Exec("SET partitioned_write_flush_threshold = " + flush);
+    }
+  } restore_settings{db, order, flush};
   const std::string copy = fmt::format(
       "COPY (SELECT {} FROM (SELECT {} FROM ({}\n) AS __silt_q) AS __silt_t) TO {} (FORMAT parquet, "
       "{}, ROW_GROUP_SIZE {}, FIELD_IDS {{{}}}, KV_METADATA {{'iceberg.schema': {}}}, "
