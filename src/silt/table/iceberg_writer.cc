@@ -781,6 +781,10 @@ Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
   for (const auto& f : schema.fields) {
     SILT_ASSIGN_OR_RETURN(std::string type, SqlTypeForIceberg(*f.type));
     auto it = by_lower.find(Lower(f.name));
+    if (it == by_lower.end() && f.required) {
+      return Status::InvalidArgument(fmt::format(
+          "the query does not return column '{}', which table {} requires", f.name, request.identifier));
+    }
     const std::string value = it == by_lower.end() ? "NULL" : "__silt_q." + SqlIdent(it->second);
     inner += fmt::format("{}CAST({} AS {}) AS {}", inner.empty() ? "" : ", ", value, type, SqlIdent(f.name));
     outer += fmt::format("{}{}", outer.empty() ? "" : ", ", SqlIdent(f.name));
@@ -983,6 +987,18 @@ Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
       auto& so = s.file.split_offsets;
       std::sort(so.begin(), so.end());
       if (!so.empty() && so.front() <= 0) so.clear();
+    }
+  }
+
+  // Required columns (tables created by other engines) must hold no nulls.
+  for (const Staged& s : staged) {
+    for (const auto& f : schema.fields) {
+      auto n = s.file.null_value_counts.find(f.id);
+      if (f.required && (n == s.file.null_value_counts.end() || n->second != 0)) {
+        return Status::InvalidArgument(fmt::format(
+            "column '{}' of table {} is required, but the query returns NULL values for it "
+            "(or their number is unknown)", f.name, request.identifier));
+      }
     }
   }
 

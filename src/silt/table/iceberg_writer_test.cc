@@ -499,6 +499,31 @@ TEST_F(IcebergWriterTest, AFailedPlacementDeletesThePlacedFiles) {
   EXPECT_EQ(again->files.size(), 2u);
 }
 
+TEST_F(IcebergWriterTest, RequiredColumnsGetNoNulls) {
+  // A table another engine created with a required column.
+  CreateTableRequest req;
+  req.identifier = "t.strict";
+  req.schema = *SchemaFromColumns(*ParseColumnList("id BIGINT, note VARCHAR"));
+  req.schema.fields[0].required = true;
+  ASSERT_TRUE(CreateIcebergTable(*wh_, req).ok());
+  AppendRequest a;
+  a.identifier = "t.strict";
+  a.select_sql = "SELECT 'x' AS note";
+  auto missing = AppendQuery(*wh_, *db_, a);
+  EXPECT_EQ(missing.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(missing.status().message().find("requires"), std::string::npos) << missing.status().message();
+  a.select_sql = "SELECT CASE WHEN range = 3 THEN NULL ELSE range END AS id FROM range(5)";
+  auto nulls = AppendQuery(*wh_, *db_, a);
+  EXPECT_EQ(nulls.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(nulls.status().message().find("NULL values"), std::string::npos) << nulls.status().message();
+  a.select_sql = "SELECT range AS id FROM range(5)";
+  ASSERT_TRUE(AppendQuery(*wh_, *db_, a).ok());
+  EXPECT_EQ(LoadIcebergTable(*wh_, "t.strict")->metadata.snapshots.size(), 1u);
+  int parquet = 0;
+  for (auto& e : fs::recursive_directory_iterator(dir_ + "/wh")) parquet += e.path().extension() == ".parquet";
+  EXPECT_EQ(parquet, 1);
+}
+
 TEST_F(IcebergWriterTest, ShowCreateTableLooksLikeTrino) {
   CreateTableRequest req;
   req.identifier = "logs.access";
