@@ -157,9 +157,14 @@ Result<std::string> PartitionExpr(const iceberg::PartitionField& f, const iceber
       if (t == TypeId::kDouble || t == TypeId::kFloat) return fmt::format("CAST({} AS VARCHAR)", c);
       break;
     case iceberg::TransformKind::kYear:
-      return fmt::format("(date_part('year', {}) - 1970)", c);
-    case iceberg::TransformKind::kMonth:
-      return fmt::format("((date_part('year', {0}) - 1970) * 12 + date_part('month', {0}) - 1)", c);
+    case iceberg::TransformKind::kMonth: {
+      // Calendar fields of the UTC time, whatever the session's time zone.
+      const std::string u = t == TypeId::kTimestampTz ? fmt::format("timezone('UTC', {})", c) : c;
+      if (f.transform.kind() == iceberg::TransformKind::kYear) {
+        return fmt::format("(date_part('year', {}) - 1970)", u);
+      }
+      return fmt::format("((date_part('year', {0}) - 1970) * 12 + date_part('month', {0}) - 1)", u);
+    }
     case iceberg::TransformKind::kDay:
       if (t == TypeId::kDate) return AsLongExpr(c, t);
       return FloorDiv(AsLongExpr(c, t), 86'400'000'000LL);

@@ -297,16 +297,20 @@ TEST_F(IcebergWriterTest, TransformsOfEveryKindMatchTheSpec) {
   ASSERT_TRUE(CreateIcebergTable(*wh_, req).ok());
   AppendRequest a;
   a.identifier = "t.kinds";
+  // year(tz) is the UTC year whatever the session's time zone.
+  ASSERT_TRUE(db_->Exec("SET TimeZone = 'America/New_York'").ok());
   // Multi-byte names, nulls, negative numbers and pre-1970 times.
   a.select_sql =
       "SELECT i AS id, CASE WHEN i % 5 = 0 THEN NULL ELSE ['ab', 'äöü', 'x', '日本語', 'a/b=c'][i % 5 + 1] || i END AS name, "
       "CAST(i * 3 - 20 AS INTEGER) AS n, TIMESTAMP '1969-12-31 22:00:00' + i * INTERVAL 37 MINUTE AS ts, "
       "DATE '1969-11-15' + CAST(i * 11 AS INTEGER) AS d, "
-      "CASE WHEN i = 3 THEN NULL ELSE TIMESTAMPTZ '1969-06-01 00:00:00+00' + i * INTERVAL 40 DAY END AS tz, "
+      "CASE WHEN i = 3 THEN NULL ELSE TIMESTAMPTZ '1969-12-31 22:00:00+00' + i * INTERVAL 1 HOUR + "
+      "(i // 8) * INTERVAL 365 DAY END AS tz, "
       "i % 3 = 0 AS flag, CASE WHEN i = 7 THEN 'NaN'::DOUBLE ELSE i / 4.0 - 3 END AS x FROM range(40) t(i)";
   auto r = AppendQuery(*wh_, *db_, a);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->records, 40);
+  ASSERT_TRUE(db_->Exec("SET TimeZone = 'UTC'").ok());
   iceberg::FilePlan plan = Plan("t.kinds");
   auto table = LoadIcebergTable(*wh_, "t.kinds");
   const iceberg::PartitionSpec& spec = *table->metadata.DefaultSpec();
