@@ -124,6 +124,19 @@ scenario_lifecycle() {
   check_rc "create with columns" 0
   run table append logs.again --sql "SELECT range AS a, 'v' || range AS b FROM range(100)"
   check_rc "append generated rows" 0
+  # Several processes append at once: every append lands (lost catalog races are retried).
+  local pids=() i
+  for i in 1 2 3 4; do
+    "$SILT" table append logs.again --sql "SELECT range + $i * 1000 AS a, 'p$i' AS b FROM range(50)" \
+      >"$T/par$i.out" 2>&1 &
+    pids+=($!)
+  done
+  local bad=0
+  for i in "${pids[@]}"; do wait "$i" || bad=$((bad + 1)); done
+  check_eq "parallel appends succeed" 0 "$bad"
+  run table snapshots logs.again
+  check_eq "one snapshot per append" 6 "$(wc -l <<<"$OUT")"
+  check_match "totals add up" "$(tail -1 <<<"$OUT")" " append +[0-9]+ +50 +[0-9]+ +300 "
   run table drop logs.again --purge
   check_rc "drop --purge" 0
   [[ ! -e warehouse/logs/again ]] && pass "purge removed the table folder" || fail "left: $(find warehouse/logs/again)"
