@@ -538,8 +538,9 @@ Result<std::vector<ColumnDecl>> ColumnsOfFormat(std::string_view format) {
   }
   if (f->schema().empty()) {
     return Status::InvalidArgument(fmt::format(
-        "format {} takes its columns from options or the data: declare the table's columns "
-        "with --columns",
+        "format {0} takes its columns from options or the data: declare the table's columns "
+        "(--columns 'name TYPE, ...') or take them from a query (--like \"SELECT * FROM "
+        "read_log('<input>', format => '{0}', ...)\")",
         format));
   }
   std::vector<ColumnDecl> out;
