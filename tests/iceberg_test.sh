@@ -98,6 +98,16 @@ scenario_lifecycle() {
   check_eq "history rows" 3 "$(wc -l <<<"$OUT")"
   check_match "history: current ancestors" "$(tail -1 <<<"$OUT")" " true$"
 
+  run table files logs.access
+  check_rc "files" 0
+  check_match "files: one line per data file with partition and records" "$OUT" \
+    "^data/request_time_day=2024-03-0[0-9]/[0-9a-f-]+\.parquet +request_time_day=2024-03-0[0-9] +[0-9]+ +[0-9]+ +[12]$"
+  local listed
+  listed=$(tail -n +2 <<<"$OUT" | awk '{s += $3} END {print s}')
+  check_eq "files: records add up" "$((n1 + n2))" "$listed"
+  run table files logs.access --metrics
+  check_match "files --metrics: timestamp bounds" "$OUT" "^  3 +request_time +[0-9]+ +0 +[0-9]+ +2024-03-0[0-9]T[0-9:]+Z +2024-03-0[0-9]T[0-9:]+Z$"
+
   # The table's files give the raw logs' answers.
   local files="'warehouse/logs/access/data/**/*.parquet'"
   value "SELECT count(*) FROM $files"

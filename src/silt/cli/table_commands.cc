@@ -1,4 +1,4 @@
-// silt table create|list|describe|history|snapshots|append|drop: Apache Iceberg v2 tables in a
+// silt table create|list|describe|history|snapshots|files|append|drop: Apache Iceberg v2 tables in a
 // warehouse folder (or s3:// prefix) with an SQL catalog, see docs/TABLES.md.
 #include <algorithm>
 #include <filesystem>
@@ -13,6 +13,7 @@
 #include "silt/cli/commands.h"
 #include "silt/common/civil_time.h"
 #include "silt/common/strings.h"
+#include "silt/iceberg/literal.h"
 #include "silt/iceberg/table_ops.h"
 #include "silt/query/database.h"
 #include "silt/query/read_log.h"
@@ -451,6 +452,80 @@ void AddTableAppend(CLI::App* table, int* exit_code) {
   });
 }
 
+// A bound as text: the value of the column's type, or "-" when absent or unreadable.
+std::string BoundText(const iceberg::Schema& schema, int id, const std::map<int, std::string>& bounds) {
+  auto it = bounds.find(id);
+  const iceberg::NestedField* f = schema.FindField(id);
+  if (it == bounds.end() || f == nullptr || !f->type->is_primitive()) return "-";
+  auto v = iceberg::FromBytes(f->type, it->second);
+  return v.ok() ? v->ToString() : "?";
+}
+
+void AddTableFiles(CLI::App* table, int* exit_code) {
+  struct Opts {
+    std::string identifier;
+    bool metrics = false;
+    WarehouseFlags wh;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = table->add_subcommand(
+      "files",
+      "The data files of the current snapshot (Trino's \"t$files\"): path under the table's\n"
+      "location, partition, records, bytes. With --metrics, per file and column the value and\n"
+      "null counts and lower/upper bounds engines use to skip files.");
+  cmd->add_option("table", o->identifier, "namespace.table")->required();
+  cmd->add_flag("--metrics", o->metrics, "Show each file's column metrics and bounds");
+  AddWarehouseFlags(cmd, &o->wh);
+  cmd->callback([o, exit_code]() {
+    auto run = [&]() -> Status {
+      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+      SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
+      SILT_ASSIGN_OR_RETURN(iceberg::FilePlan plan, iceberg::PlanFiles(wh->io(), t.metadata));
+      const iceberg::Schema& schema = *t.metadata.CurrentSchema();
+      const std::string prefix = t.metadata.location + "/";
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& pf : plan.data_files) {
+        const iceberg::DataFile& f = pf.file;
+        const iceberg::PartitionSpec* spec = t.metadata.SpecById(pf.partition_spec_id);
+        std::string partition = spec != nullptr && f.partition.size() == spec->fields.size()
+                                    ? spec->PartitionPath(f.partition)
+                                    : "";
+        std::string path = f.file_path.starts_with(prefix) ? f.file_path.substr(prefix.size()) : f.file_path;
+        rows.push_back({path, partition.empty() ? "-" : partition, std::to_string(f.record_count),
+                        std::to_string(f.file_size_in_bytes), std::to_string(pf.data_sequence_number)});
+      }
+      if (rows.empty()) {
+        fmt::print(stderr, "table {} has no data files\n", o->identifier);
+        return Status::OK();
+      }
+      if (!o->metrics) {
+        PrintTable({"file", "partition", "records", "bytes", "seq"}, rows);
+        return Status::OK();
+      }
+      for (size_t i = 0; i < plan.data_files.size(); ++i) {
+        const iceberg::DataFile& f = plan.data_files[i].file;
+        fmt::print("{}{}  ({} records, {} bytes, partition {})\n", i ? "\n" : "", rows[i][0],
+                   rows[i][2], rows[i][3], rows[i][1]);
+        std::vector<std::vector<std::string>> cols;
+        for (const auto& field : schema.fields) {
+          auto count = [&](const std::map<int, int64_t>& m) {
+            auto it = m.find(field.id);
+            return it == m.end() ? std::string("-") : std::to_string(it->second);
+          };
+          cols.push_back({"  " + std::to_string(field.id), field.name, count(f.value_counts),
+                          count(f.null_value_counts), count(f.column_sizes),
+                          BoundText(schema, field.id, f.lower_bounds),
+                          BoundText(schema, field.id, f.upper_bounds)});
+        }
+        PrintTable({"  id", "column", "values", "nulls", "bytes", "lower", "upper"}, cols);
+      }
+      return Status::OK();
+    };
+    Status st = run();
+    *exit_code = st.ok() ? 0 : TableFail(st);
+  });
+}
+
 void AddTableDrop(CLI::App* table, int* exit_code) {
   struct Opts {
     std::string identifier;
@@ -521,6 +596,7 @@ void AddTable(CLI::App& app, int* exit_code) {
   AddTableHistory(table, exit_code);
   AddTableSnapshots(table, exit_code);
   AddTableAppend(table, exit_code);
+  AddTableFiles(table, exit_code);
   AddTableDrop(table, exit_code);
 }
 
