@@ -12,7 +12,7 @@ void AddGen(CLI::App& app, int* exit_code);
 void AddFormats(CLI::App& app, int* exit_code);
 void AddDetect(CLI::App& app, int* exit_code);
 void AddCp(CLI::App& app, int* exit_code);
-// silt table create|list|describe|history|snapshots|append|drop (table_commands.cc).
+// silt table create|list|describe|history|snapshots|files|append|drop (table_commands.cc).
 void AddTable(CLI::App& app, int* exit_code);
 
 }  // namespace silt::cli
