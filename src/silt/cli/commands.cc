@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -30,6 +31,8 @@
 #include "silt/s3/config.h"
 #include "silt/store/store.h"
 #include "silt/table/convert.h"
+#include "silt/table/table_sql.h"
+#include "silt/table/warehouse.h"
 
 namespace silt::cli {
 
@@ -213,6 +216,30 @@ std::string StripSemicolons(std::string q) {
   return q;
 }
 
+// Catalog tables for `silt sql` (null warehouse: none).
+struct TableContext {
+  table::Warehouse* warehouse = nullptr;
+  table::BindOptions bind;
+  bool show_files = false;
+};
+TableContext g_tables;
+
+// The statement with the catalog tables it names bound to their (pruned) data files.
+Result<std::string> BindTables(query::Database& db, const std::string& statement) {
+  if (g_tables.warehouse == nullptr) return statement;
+  std::vector<table::BoundTable> bound;
+  SILT_ASSIGN_OR_RETURN(std::string sql, table::BindCatalogTables(db, *g_tables.warehouse, statement,
+                                                                  g_tables.bind, &bound));
+  if (g_tables.show_files) {
+    for (const auto& b : bound) {
+      fmt::print(stderr, "{}: snapshot {}, reading {} of {} data file{}\n", b.table,
+                 b.snapshot_id ? std::to_string(*b.snapshot_id) : "(none)", b.files_scanned,
+                 b.files_total, b.files_total == 1 ? "" : "s");
+    }
+  }
+  return sql;
+}
+
 int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOptions& po,
                const std::string& output_format, const std::string& output);
 
@@ -264,8 +291,10 @@ int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOp
         rc = Fail(Status::InvalidArgument("--format parquet needs --output <file.parquet>"));
         break;
       }
-      Status s = db.Exec(fmt::format("COPY ({}\n) TO {} (FORMAT parquet, COMPRESSION zstd)",
-                                     statements[i], query::SqlQuote(output)));
+      auto bound = BindTables(db, statements[i]);
+      Status s = bound.ok() ? db.Exec(fmt::format("COPY ({}\n) TO {} (FORMAT parquet, COMPRESSION zstd)",
+                                                  *bound, query::SqlQuote(output)))
+                            : bound.status();
       if (!s.ok()) {
         rc = Fail(s);
         break;
@@ -273,7 +302,12 @@ int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOp
       fmt::print(stderr, "wrote {}\n", output);
       continue;
     }
-    auto shown = db.QueryForDisplay(statements[i]);
+    auto bound = BindTables(db, statements[i]);
+    if (!bound.ok()) {
+      rc = Fail(bound.status());
+      break;
+    }
+    auto shown = db.QueryForDisplay(*bound);
     if (!shown.ok()) {
       rc = Fail(shown.status());
       break;
@@ -309,6 +343,9 @@ void AddSql(CLI::App& app, int* exit_code) {
     uint64_t max_rows = 1000;
     int threads = 0;
     S3Flags s3;
+    std::string warehouse, catalog;
+    int64_t snapshot = 0;
+    bool show_files = false;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -324,6 +361,16 @@ void AddSql(CLI::App& app, int* exit_code) {
   cmd->add_option("--output,-o", o->output, "Write the result to this file (required for parquet)");
   cmd->add_option("--max-rows", o->max_rows, "Rows shown in table format")->capture_default_str();
   cmd->add_option("--threads", o->threads, "DuckDB threads (0 = all cores)");
+  cmd->add_option("--warehouse", o->warehouse,
+                  "Warehouse whose catalog tables appear as ns.name (default SILT_WAREHOUSE, "
+                  "else ./warehouse when it exists)");
+  cmd->add_option("--catalog", o->catalog, "SQLite catalog file (default <warehouse>/catalog.db or SILT_CATALOG)");
+  cmd->add_option("--snapshot", o->snapshot,
+                  "Read every catalog table at this snapshot id (time travel; per table: "
+                  "FROM ns.t AT (VERSION => id) or AT (TIMESTAMP => '2024-05-01 12:00'))");
+  cmd->add_flag("--show-files", o->show_files,
+                "Print, per catalog table read, its snapshot and how many data files remain after "
+                "partition and min/max pruning");
   AddS3Flags(cmd, &o->s3);
   cmd->callback([o, exit_code]() {
     if (Status st = ApplyS3Flags(o->s3); !st.ok()) {
@@ -339,6 +386,25 @@ void AddSql(CLI::App& app, int* exit_code) {
         return;
       }
       po.format = *f;
+    }
+    // Catalog tables: an explicit warehouse must open; the default one only when it exists.
+    std::unique_ptr<table::Warehouse> warehouse;
+    {
+      table::WarehouseOptions wo;
+      wo.location = o->warehouse;
+      wo.catalog = o->catalog;
+      wo.create = false;
+      const bool explicit_wh = !o->warehouse.empty() || std::getenv("SILT_WAREHOUSE") != nullptr;
+      auto wh = table::Warehouse::Open(wo);
+      if (wh.ok()) {
+        warehouse = std::move(*wh);
+      } else if (explicit_wh) {
+        *exit_code = Fail(wh.status());
+        return;
+      }
+      g_tables.warehouse = warehouse.get();
+      if (o->snapshot != 0) g_tables.bind.snapshot_id = o->snapshot;
+      g_tables.show_files = o->show_files;
     }
     query::DatabaseOptions dbo;
     dbo.threads = o->threads;
