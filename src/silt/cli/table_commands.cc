@@ -583,7 +583,7 @@ void AddTableDrop(CLI::App* table, int* exit_code) {
 void AddTable(CLI::App& app, int* exit_code) {
   CLI::App* table = app.add_subcommand(
       "table",
-      "Apache Iceberg v2 tables with an SQL catalog, readable by Spark, Trino, PyIceberg, DuckDB:\n"
+      "Apache Iceberg v2 tables in the SQL (JDBC) catalog layout Spark, Trino and PyIceberg use:\n"
       "  silt table create logs.access --format s3_access --partition-by 'day(request_time)'\n"
       "  silt table append logs.access --sql \"SELECT * FROM read_log('raw/', format => 's3_access')\"\n"
       "  silt table describe logs.access\n"
