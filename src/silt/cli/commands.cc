@@ -31,6 +31,8 @@
 #include "silt/s3/config.h"
 #include "silt/store/store.h"
 #include "silt/table/convert.h"
+#include "silt/table/convert_table.h"
+#include "silt/table/iceberg_writer.h"
 #include "silt/table/table_sql.h"
 #include "silt/table/warehouse.h"
 
@@ -120,6 +122,7 @@ void AddConvert(CLI::App& app, int* exit_code) {
     bool quiet = false;
     std::vector<std::string> format_options;
     S3Flags s3;
+    std::string table, warehouse, catalog;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -131,7 +134,14 @@ void AddConvert(CLI::App& app, int* exit_code) {
   cmd->add_option("--input,-i", o->c.inputs,
                   "File, directory or glob to read (repeatable); gzip/zstd detected by content")
       ->required();
-  cmd->add_option("--output,-o", o->c.output, "Output directory")->required();
+  auto* out_opt = cmd->add_option("--output,-o", o->c.output, "Output directory or s3:// prefix (Parquet files)");
+  auto* table_opt = cmd->add_option(
+      "--table,-t", o->table,
+      "Append to this Iceberg table (namespace.table) instead, exactly once: inputs already "
+      "committed are skipped; a missing table is created, partitioned by --partition-by");
+  out_opt->excludes(table_opt);
+  cmd->add_option("--warehouse", o->warehouse, "With --table: the warehouse (default SILT_WAREHOUSE, else ./warehouse)");
+  cmd->add_option("--catalog", o->catalog, "With --table: the SQLite catalog file (default <warehouse>/catalog.db)");
   cmd->add_option("--format-option,-O", o->format_options,
                   "A format option as KEY=VALUE (repeatable), e.g. -O delimiter=';' for csv; "
                   "`silt formats <format>` lists them");
@@ -160,6 +170,10 @@ void AddConvert(CLI::App& app, int* exit_code) {
       *exit_code = Fail(st);
       return;
     }
+    if (o->c.output.empty() && o->table.empty()) {
+      *exit_code = Fail(Status::InvalidArgument("give --output <dir> (Parquet files) or --table <ns.name> (an Iceberg table)"));
+      return;
+    }
     auto part = table::ParsePartitioning(o->partition);
     if (!part.ok()) {
       *exit_code = Fail(part.status());
@@ -184,6 +198,39 @@ void AddConvert(CLI::App& app, int* exit_code) {
                  HumanBytes(p.bytes_done), HumanBytes(p.bytes_total), pct, mbs, Thousands(p.rows),
                  Thousands(p.rejects));
     };
+    if (!o->table.empty()) {
+      table::WarehouseOptions wo;
+      wo.location = o->warehouse;
+      wo.catalog = o->catalog;
+      auto wh = table::Warehouse::Open(wo);
+      if (!wh.ok()) {
+        *exit_code = Fail(wh.status());
+        return;
+      }
+      auto t = table::ConvertToTable(o->c, o->table, **wh);
+      if (!t.ok()) {
+        *exit_code = Fail(t.status());
+        return;
+      }
+      if (t->already_committed) {
+        fmt::print("{} already holds these {} objects ({}): snapshot {}; nothing written\n", t->table,
+                   Thousands(t->objects), HumanBytes(t->input_bytes), t->snapshot_id);
+        *exit_code = 0;
+        return;
+      }
+      double mbs = t->seconds > 0 ? static_cast<double>(t->input_bytes) / 1e6 / t->seconds : 0;
+      fmt::print("appended {} object{} ({}) to {}{} in {:.2f} s, {:.1f} MB/s\n", Thousands(t->objects),
+                 t->objects == 1 ? "" : "s", HumanBytes(t->input_bytes), t->table,
+                 t->created ? " (created)" : "", t->seconds, mbs);
+      fmt::print("  rows      {}\n", Thousands(t->rows));
+      fmt::print("  rejects   {}{}\n", Thousands(t->rejects),
+                 t->rejects ? fmt::format("  (see {})", t->rejects_file) : std::string());
+      fmt::print("  files     {} ({})\n", t->files, HumanBytes(t->output_bytes));
+      fmt::print("  snapshot  {}\n", t->snapshot_id);
+      fmt::print("  inputs    {}\n", t->inputs);
+      *exit_code = 0;
+      return;
+    }
     auto r = table::Convert(o->c, tty ? std::function<void(const table::ConvertProgress&)>(progress)
                                       : std::function<void(const table::ConvertProgress&)>());
     if (tty) fmt::print(stderr, "\r\033[K");
@@ -335,6 +382,70 @@ int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOp
 
 }  // namespace
 
+namespace {
+
+// silt sql --into ns.name "SELECT ...": one snapshot with the query's rows.
+int RunInto(query::Database& db, std::string sql, const std::string& table_name,
+            const std::string& partition_by, const std::string& warehouse_dir,
+            const std::string& catalog_file) {
+  if (sql.empty()) {
+    std::string all((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    sql = all;
+  }
+  sql = StripSemicolons(sql);
+  if (sql.empty()) return Fail(Status::InvalidArgument("--into needs a query (argument or standard input)"));
+  table::Warehouse* wh = g_tables.warehouse;
+  std::unique_ptr<table::Warehouse> opened;
+  if (wh == nullptr) {
+    table::WarehouseOptions wo;
+    wo.location = warehouse_dir;
+    wo.catalog = catalog_file;
+    auto w = table::Warehouse::Open(wo);
+    if (!w.ok()) return Fail(w.status());
+    opened = std::move(*w);
+    wh = opened.get();
+  }
+  // The query may read catalog tables itself.
+  auto bound = table::BindCatalogTables(db, *wh, sql, g_tables.bind, nullptr);
+  if (!bound.ok()) return Fail(bound.status());
+  auto loaded = table::LoadIcebergTable(*wh, table_name);
+  bool created = false;
+  if (!loaded.ok()) {
+    if (!loaded.status().IsNotFound()) return Fail(loaded.status());
+    auto cols = table::ColumnsOfQuery(db, *bound);
+    if (!cols.ok()) return Fail(cols.status());
+    table::CreateTableRequest create;
+    create.identifier = table_name;
+    auto schema = table::SchemaFromColumns(*cols);
+    if (!schema.ok()) return Fail(schema.status());
+    create.schema = *schema;
+    auto spec = table::ParsePartitionBy(partition_by);
+    if (!spec.ok()) return Fail(spec.status());
+    create.partition_by = *spec;
+    auto c = table::CreateIcebergTable(*wh, create);
+    if (!c.ok()) return Fail(c.status());
+    created = true;
+  } else if (!partition_by.empty()) {
+    fmt::print(stderr, "note: {} exists; its own partition spec applies (--partition-by ignored)\n", table_name);
+  }
+  table::AppendRequest append;
+  append.identifier = table_name;
+  append.select_sql = *bound;
+  append.inputs = sql;
+  auto r = table::AppendQuery(*wh, db, append);
+  if (!r.ok()) return Fail(r.status());
+  if (r->snapshot_id == 0) {
+    fmt::print("the query returned no rows: {} unchanged\n", table_name);
+    return 0;
+  }
+  fmt::print("appended {} rows in {} file{} ({}) to {}{}\n  snapshot  {}\n", Thousands(r->records),
+             r->files.size(), r->files.size() == 1 ? "" : "s", HumanBytes(r->bytes), table_name,
+             created ? " (created)" : "", r->snapshot_id);
+  return 0;
+}
+
+}  // namespace
+
 void AddSql(CLI::App& app, int* exit_code) {
   struct Opts {
     std::string query;
@@ -346,6 +457,7 @@ void AddSql(CLI::App& app, int* exit_code) {
     std::string warehouse, catalog;
     int64_t snapshot = 0;
     bool show_files = false;
+    std::string into, partition_by;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -371,6 +483,11 @@ void AddSql(CLI::App& app, int* exit_code) {
   cmd->add_flag("--show-files", o->show_files,
                 "Print, per catalog table read, its snapshot and how many data files remain after "
                 "partition and min/max pruning");
+  cmd->add_option("--into", o->into,
+                  "Append the query's rows to this Iceberg table (namespace.table) as one "
+                  "snapshot; a missing table is created from the query's columns");
+  cmd->add_option("--partition-by", o->partition_by,
+                  "With --into, for a table created now: e.g. 'day(ts)', 'bucket(16, user_id)'");
   AddS3Flags(cmd, &o->s3);
   cmd->callback([o, exit_code]() {
     if (Status st = ApplyS3Flags(o->s3); !st.ok()) {
@@ -411,6 +528,10 @@ void AddSql(CLI::App& app, int* exit_code) {
     auto db = query::Database::Open(dbo);
     if (!db.ok()) {
       *exit_code = Fail(db.status());
+      return;
+    }
+    if (!o->into.empty()) {
+      *exit_code = RunInto(**db, o->query, o->into, o->partition_by, o->warehouse, o->catalog);
       return;
     }
     if (!o->query.empty()) {
