@@ -1,5 +1,7 @@
 #include "silt/table/convert.h"
 
+#include "silt/table/jsonl_rejects.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -49,47 +51,6 @@ uint64_t Fnv1a(std::string_view s) {
   }
   return h;
 }
-
-// Rejects as JSON lines, written as they occur (bounded memory), from any scanning thread.
-class JsonlRejects final : public formats::RejectSink {
- public:
-  explicit JsonlRejects(std::string path) : path_(std::move(path)) {}
-  ~JsonlRejects() override { (void)Close(); }
-
-  void OnReject(const formats::Reject& r) override {
-    std::string line = "{\"object\":\"";
-    JsonEscape(r.object, &line);
-    line += fmt::format("\",\"line\":{},\"byte_offset\":{},\"reason\":\"", r.line, r.offset);
-    JsonEscape(r.reason, &line);
-    line += "\",\"raw_line\":\"";
-    JsonEscape(SanitizeUtf8(r.raw), &line);
-    line += "\"}\n";
-    std::lock_guard<std::mutex> lock(mu_);
-    if (f_ == nullptr && ok_) {
-      f_ = std::fopen(path_.c_str(), "w");
-      if (f_ == nullptr) ok_ = false;
-    }
-    if (f_ != nullptr && std::fwrite(line.data(), 1, line.size(), f_) != line.size()) ok_ = false;
-  }
-
-  // Flushes; IoError when any write failed (rejects must never be lost silently).
-  Status Close() {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (f_ != nullptr) {
-      if (std::fclose(f_) != 0) ok_ = false;
-      f_ = nullptr;
-    }
-    return ok_ ? Status::OK() : Status::IoError("writing rejects to " + path_ + " failed");
-  }
-  bool written() const { return fs::exists(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-  std::mutex mu_;
-  FILE* f_ = nullptr;
-  bool ok_ = true;
-};
 
 // Raw lines of rows that belong to another partition than the one being written, one file
 // per partition, read again when that partition is written. Memory stays bounded: lines go

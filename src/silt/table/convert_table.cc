@@ -2,16 +2,25 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <set>
 
 #include <fmt/format.h>
 
+#include "silt/common/strings.h"
+#include "silt/common/uri.h"
 #include "silt/formats/format.h"
+#include "silt/iceberg/ids.h"
+#include "silt/query/key_pattern.h"
 #include "silt/query/database.h"
 #include "silt/query/log_scan.h"
 #include "silt/query/read_log.h"
 #include "silt/s3/crypto.h"
 #include "silt/table/iceberg_writer.h"
+#include "silt/table/jsonl_rejects.h"
 
 namespace silt::table {
 
@@ -28,19 +37,6 @@ std::string InputsIdentity(std::string_view format, const std::vector<query::Inp
 
 namespace {
 
-// read_log(...) over the conversion's inputs, with its options.
-std::string ReadLogCall(const ConvertOptions& o, std::string_view function = "read_log") {
-  std::string list;
-  for (const auto& in : o.inputs) list += (list.empty() ? "" : ", ") + query::SqlQuote(in);
-  std::string call = fmt::format("{}([{}], format => {}", function, list, query::SqlQuote(o.format));
-  if (!o.key_pattern.empty()) call += ", key_pattern => " + query::SqlQuote(o.key_pattern);
-  if (o.source_columns) call += ", source_columns => true";
-  for (const auto& [k, v] : o.format_options) {
-    call += fmt::format(", {} => {}", query::SqlIdent(k), query::SqlQuote(v));
-  }
-  return call + ")";
-}
-
 }  // namespace
 
 Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const std::string& table,
@@ -54,35 +50,114 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
                                                options.format, formats::FormatNames()));
   }
   SILT_ASSIGN_OR_RETURN(std::vector<query::InputObject> inputs, query::ResolveInputs(options.inputs));
-  s.objects = inputs.size();
-  for (const auto& o : inputs) s.input_bytes += o.version.size;
-  s.inputs = InputsIdentity(options.format, inputs);
+  // The source: the format and the input locations as given (normalised).
+  std::vector<std::string> canon;
+  for (const auto& loc : options.inputs) {
+    SILT_ASSIGN_OR_RETURN(Uri u, ParseUri(loc));
+    canon.push_back(u.ToString());
+  }
+  std::sort(canon.begin(), canon.end());
+  std::string source_text = "silt-source-v1\n" + options.format;
+  for (const auto& c : canon) source_text += "\n" + c;
+  const std::string source = s3::HexLower(s3::Sha256(source_text)).substr(0, 16);
 
   query::DatabaseOptions dbo;
   dbo.threads = options.threads;
   dbo.memory_limit = options.memory_limit.empty() ? "1GB" : options.memory_limit;
   SILT_ASSIGN_OR_RETURN(std::unique_ptr<query::Database> db, query::Database::Open(dbo));
-  const std::string select = "SELECT * FROM " + ReadLogCall(options);
 
-  // The table: existing (and already holding these inputs?) or created now.
+  // What this source already committed: the bookmark of its newest snapshot.
+  std::set<std::string> committed;  // "name\tsize\tetag"
+  std::string bookmark_text;
   auto loaded = LoadIcebergTable(warehouse, table);
   if (loaded.ok()) {
-    for (const auto& snap : loaded->metadata.snapshots) {
-      auto it = snap.summary.find("silt.inputs");
-      if (it != snap.summary.end() && it->second == s.inputs) {
-        s.already_committed = true;
-        s.snapshot_id = snap.snapshot_id;
-        s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        return s;
+    const auto& snaps = loaded->metadata.snapshots;
+    const iceberg::Snapshot* newest = nullptr;
+    for (const auto& snap : snaps) {
+      auto it = snap.summary.find("silt.source");
+      if (it != snap.summary.end() && it->second == source &&
+          (newest == nullptr || snap.sequence_number > newest->sequence_number)) {
+        newest = &snap;
       }
     }
-  } else if (loaded.status().IsNotFound()) {
+    if (newest != nullptr) {
+      auto it = newest->summary.find("silt.bookmark");
+      if (it == newest->summary.end()) {
+        return Status::Corruption(fmt::format("{}: snapshot {} of this source has no silt.bookmark",
+                                              table, newest->snapshot_id));
+      }
+      SILT_ASSIGN_OR_RETURN(bookmark_text, warehouse.io().Read(it->second));
+      size_t pos = 0;
+      while (pos < bookmark_text.size()) {
+        size_t nl = bookmark_text.find('\n', pos);
+        if (nl == std::string::npos) nl = bookmark_text.size();
+        if (nl > pos) committed.insert(bookmark_text.substr(pos, nl - pos));
+        pos = nl + 1;
+      }
+      s.snapshot_id = newest->snapshot_id;
+    }
+  } else if (!loaded.status().IsNotFound()) {
+    return loaded.status();
+  }
+  std::vector<query::InputObject> fresh;
+  for (auto& o : inputs) {
+    if (committed.count(fmt::format("{}\t{}\t{}", o.name, o.version.size, o.version.etag)) == 0) {
+      fresh.push_back(o);
+    }
+  }
+  if (fresh.empty()) {
+    s.already_committed = true;
+    s.objects = inputs.size();
+    for (const auto& o : inputs) s.input_bytes += o.version.size;
+    s.inputs = InputsIdentity(options.format, inputs);
+    s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return s;
+  }
+  s.snapshot_id = 0;
+  s.objects = fresh.size();
+  for (const auto& o : fresh) s.input_bytes += o.version.size;
+  s.inputs = InputsIdentity(options.format, fresh);
+
+  // The new objects as one scan plan, read through read_log(plan => id).
+  SILT_ASSIGN_OR_RETURN(std::shared_ptr<const formats::Format> fmt_owner,
+                        query::OpenFormatFor(options.format, options.format_options, fresh));
+  std::vector<query::InputObject> plan_objects = fresh;
+  auto plan = std::make_shared<query::ScanPlan>(fmt_owner.get(), std::move(plan_objects));
+  plan->KeepAlive(fmt_owner);
+  {
+    std::optional<query::KeyPattern> pattern;
+    if (!options.key_pattern.empty()) {
+      SILT_ASSIGN_OR_RETURN(query::KeyPattern kp, query::KeyPattern::Parse(options.key_pattern));
+      pattern = std::move(kp);
+    }
+    SILT_RETURN_IF_ERROR(plan->SetExtraColumns(std::move(pattern), options.source_columns));
+  }
+  // Rejected lines go to a file kept beside the table.
+  char tmpl[] = "/tmp/silt-rejects-XXXXXX";
+  int fd = mkstemp(tmpl);
+  if (fd < 0) return ErrnoStatus("creating", tmpl, errno);
+  ::close(fd);
+  const std::string rejects_path = tmpl;
+  struct Unlink {
+    std::string p;
+    ~Unlink() { ::unlink(p.c_str()); }
+  } unlink_rejects{rejects_path};
+  JsonlRejects rejects(rejects_path);
+  plan->set_reject_sink(&rejects);
+  const uint64_t plan_id = query::RegisterPlan(plan);
+  struct Unregister {
+    uint64_t id;
+    ~Unregister() { query::UnregisterPlan(id); }
+  } unregister{plan_id};
+  const std::string select = fmt::format("SELECT * FROM read_log(NULL, plan => {})", plan_id);
+
+  if (!loaded.ok()) {
     SILT_ASSIGN_OR_RETURN(std::vector<ColumnDecl> columns, ColumnsOfQuery(*db, select));
     CreateTableRequest create;
     create.identifier = table;
     SILT_ASSIGN_OR_RETURN(create.schema, SchemaFromColumns(columns));
     if (options.partition != Partitioning::kNone) {
-      if (format->time_column().empty()) {
+      if (fmt_owner->time_column().empty()) {
         return Status::InvalidArgument(fmt::format(
             "format {} has no event time column to partition {} by; use --partition-by none",
             options.format, table));
@@ -90,47 +165,45 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
       SILT_ASSIGN_OR_RETURN(create.partition_by,
                             ParsePartitionBy(fmt::format("{}({})",
                                                          options.partition == Partitioning::kHour ? "hour" : "day",
-                                                         format->time_column())));
+                                                         fmt_owner->time_column())));
     }
-    SILT_RETURN_IF_ERROR(CreateIcebergTable(warehouse, create).status());
+    SILT_ASSIGN_OR_RETURN(auto created, CreateIcebergTable(warehouse, create));
     s.created = true;
-  } else {
-    return loaded.status();
+    loaded = std::move(created);
   }
 
-  const uint64_t rejects_before = query::ReadLogRejectsSeen();
+  // The bookmark after this commit: everything the source has committed, this run included.
+  for (const auto& o : fresh) {
+    bookmark_text += fmt::format("{}\t{}\t{}\n", o.name, o.version.size, o.version.etag);
+  }
+  const std::string bookmark_uri =
+      fmt::format("{}/silt/bookmarks/{}-{}.tsv", loaded->metadata.location, source, iceberg::NewUuid());
+  SILT_RETURN_IF_ERROR(warehouse.io().WriteNew(bookmark_uri, bookmark_text));
+
   AppendRequest append;
   append.identifier = table;
   append.select_sql = select;
   append.inputs = s.inputs;
   append.summary["silt.format"] = options.format;
+  append.summary["silt.source"] = source;
+  append.summary["silt.bookmark"] = bookmark_uri;
   append.compression = options.compression;
-  SILT_ASSIGN_OR_RETURN(AppendResult r, AppendQuery(warehouse, *db, append));
-  s.snapshot_id = r.snapshot_id;
-  s.rows = static_cast<uint64_t>(r.records);
-  s.files = r.files.size();
-  s.output_bytes = static_cast<uint64_t>(r.bytes);
-  s.rejects = query::ReadLogRejectsSeen() - rejects_before;
-  if (s.rejects > 0) {
-    // Rejected lines are kept beside the table, named by the snapshot that skipped them.
-    auto t = LoadIcebergTable(warehouse, table);
-    if (t.ok()) {
-      char tmpl[] = "/tmp/silt-rejects-XXXXXX";
-      int fd = mkstemp(tmpl);
-      if (fd >= 0) {
-        ::close(fd);
-        Status st = db->Exec(fmt::format("COPY (SELECT * FROM {}) TO {} (FORMAT json)",
-                                         ReadLogCall(options, "read_log_rejects"), query::SqlQuote(tmpl)));
-        auto key = warehouse.io().KeyOf(t->metadata.location + fmt::format("/rejects/{}.jsonl", r.snapshot_id));
-        if (st.ok() && key.ok()) {
-          auto put = warehouse.store().PutFile(*key, tmpl);
-          if (put.ok()) s.rejects_file = t->metadata.location + fmt::format("/rejects/{}.jsonl", r.snapshot_id);
-          else st = put.status();
-        }
-        ::unlink(tmpl);
-        SILT_RETURN_IF_ERROR(st.WithContext("storing the rejected lines"));
-      }
-    }
+  auto r = AppendQuery(warehouse, *db, append);
+  if (!r.ok()) {
+    (void)warehouse.io().Delete({bookmark_uri});  // never committed: nothing points at it
+    return r.status();
+  }
+  SILT_RETURN_IF_ERROR(rejects.Close());
+  s.snapshot_id = r->snapshot_id;
+  s.rows = static_cast<uint64_t>(r->records);
+  s.files = r->files.size();
+  s.output_bytes = static_cast<uint64_t>(r->bytes);
+  s.rejects = plan->counters().rejects.load();
+  if (s.rejects > 0 && rejects.written()) {
+    const std::string uri = fmt::format("{}/silt/rejects/{}.jsonl", loaded->metadata.location, r->snapshot_id);
+    SILT_ASSIGN_OR_RETURN(std::string key, warehouse.io().KeyOf(uri));
+    SILT_RETURN_IF_ERROR(warehouse.store().PutFile(key, rejects_path).status().WithContext("storing the rejected lines"));
+    s.rejects_file = uri;
   }
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return s;
