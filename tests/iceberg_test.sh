@@ -265,8 +265,63 @@ scenario_s3() {
   check_eq "nothing left in s3" "" "$(node "$sdk_dir/s3.mjs" list "$b" "$p/")"
 }
 
+# silt convert --table (exactly once, incremental), silt sql over tables (pruning, time travel)
+# and silt sql --into.
+scenario_convert_sql() {
+  run gen s3_access -o raw --bytes 6MiB --days 30 --objects 60 --seed 3
+  check_rc "gen 30 days" 0
+  TOTALS="count(*) || '/' || sum(bytes_sent) || '/' || count(DISTINCT request_id)"
+  value "SELECT $TOTALS FROM read_log('raw', format => 's3_access')"; raw=$VAL
+  run convert --format s3_access --input raw --table logs.access
+  check_rc "convert --table creates and appends" 0
+  check_contains "says it created the table" "$OUT" "to logs.access (created)"
+  value "SELECT $TOTALS FROM logs.access"
+  check_eq "the table answers like the raw logs" "$raw" "$VAL"
+  run table describe logs.access
+  check_contains "partitioned by day of the event time" "$OUT" "day(request_time)"
+  run convert --format s3_access --input raw --table logs.access
+  check_rc "the same inputs again" 0
+  check_contains "nothing is written twice" "$OUT" "already holds these 60 objects"
+  value "SELECT $TOTALS FROM logs.access"
+  check_eq "still exactly once" "$raw" "$VAL"
+  # New objects arrive: only they are appended.
+  run gen s3_access -o more --bytes 1MiB --days 1 --objects 4 --seed 4 --start-date 2024-04-15
+  cp -r more/. raw/
+  value "SELECT $TOTALS FROM read_log('raw', format => 's3_access')"; raw2=$VAL
+  run convert --format s3_access --input raw --table logs.access
+  check_rc "convert after new objects arrived" 0
+  check_contains "only the 4 new objects" "$OUT" "appended 4 objects"
+  value "SELECT $TOTALS FROM logs.access"
+  check_eq "the table holds every line exactly once" "$raw2" "$VAL"
+  # A day reads that day's files only.
+  day="WHERE request_time >= '2024-03-10' AND request_time < '2024-03-11'"
+  run sql --show-files --format csv "SELECT $TOTALS FROM logs.access $day"
+  check_rc "a query over one day" 0
+  check_match "reads 1 of 31 data files" "$ERR" "logs.access: snapshot [0-9]+, reading 1 of 31 data files"
+  value "SELECT $TOTALS FROM read_log('raw', format => 's3_access') $day"; want=$VAL
+  check_eq "and answers like the raw logs" "$want" "$(tail -n +2 <<<"$OUT")"
+  # Time travel to the first snapshot.
+  # The first snapshot's id: "<date> <time> UTC <id> ..." on the first line after the header.
+  snap=$("$SILT" table snapshots logs.access | awk 'NR==2 {print $4}')
+  value "SELECT $TOTALS FROM logs.access AT (VERSION => $snap)"
+  check_eq "AT (VERSION => first snapshot) sees the first run only" "$raw" "$VAL"
+  run sql --format csv --snapshot "$snap" "SELECT $TOTALS FROM logs.access"
+  check_eq "--snapshot does the same" "$raw" "$(tail -n +2 <<<"$OUT")"
+  run sql "SELECT count(*) FROM logs.access AT (VERSION => 12345)"
+  check_rc "an unknown snapshot" 3
+  check_contains "names the known ones" "$ERR" "$snap"
+  # A query's answer into a table of its own.
+  run sql --into reports.daily --partition-by 'month(day)' \
+    "SELECT CAST(request_time AS DATE) AS day, count(*) AS requests FROM logs.access GROUP BY 1"
+  check_rc "sql --into creates and appends" 0
+  check_contains "reports the rows" "$OUT" "to reports.daily (created)"
+  value "SELECT sum(requests) FROM reports.daily"
+  check_eq "the report sums to the table" "$(cut -d/ -f1 <<<"$raw2")" "$VAL"
+}
+
 case "$SCENARIO" in
   lifecycle) scenario_lifecycle ;;
+  convert_sql) scenario_convert_sql ;;
   s3) ENV_FILE=${3:-} scenario_s3 ;;
   errors) scenario_errors ;;
   warehouse) scenario_warehouse ;;
