@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "silt/cli/commands.h"
+#include "silt/cli/table_cli.h"
 #include "silt/common/civil_time.h"
 #include "silt/common/strings.h"
 #include "silt/iceberg/literal.h"
@@ -22,10 +23,6 @@
 
 namespace silt::cli {
 
-namespace {
-
-namespace fs = std::filesystem;
-
 // The exit codes of commands.cc: 2 usage, 3 not found, 4 permission, 1 anything else.
 int TableFail(const Status& s) {
   fmt::print(stderr, "silt: error: {}\n", s.message());
@@ -36,11 +33,6 @@ int TableFail(const Status& s) {
     default: return 1;
   }
 }
-
-struct WarehouseFlags {
-  std::string warehouse;
-  std::string catalog;
-};
 
 void AddWarehouseFlags(CLI::App* cmd, WarehouseFlags* f) {
   cmd->add_option("--warehouse,-w", f->warehouse,
@@ -87,6 +79,10 @@ void PrintTable(const std::vector<std::string>& header, const std::vector<std::v
   line(header);
   for (const auto& r : rows) line(r);
 }
+
+namespace {
+
+namespace fs = std::filesystem;
 
 std::string OrDash(const std::optional<int64_t>& v) { return v ? std::to_string(*v) : "-"; }
 
@@ -598,6 +594,9 @@ void AddTable(CLI::App& app, int* exit_code) {
   AddTableAppend(table, exit_code);
   AddTableFiles(table, exit_code);
   AddTableDrop(table, exit_code);
+  AddTableRewrite(table, exit_code);      // table_rewrite_commands.cc
+  AddTableMaintenance(table, exit_code);  // table_maintenance_commands.cc
+  AddTableEvolution(table, exit_code);    // table_evolution_commands.cc
 }
 
 }  // namespace silt::cli

@@ -1,0 +1,11 @@
+// silt table subcommands: see table_cli.h.
+#include "silt/cli/table_cli.h"
+
+namespace silt::cli {
+
+void AddTableMaintenance(CLI::App* table, int* exit_code) {
+  (void)table;
+  (void)exit_code;
+}
+
+}  // namespace silt::cli
