@@ -308,6 +308,8 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   SILT_ASSIGN_OR_RETURN(std::unique_ptr<query::Database> db, db_opening.get());
   SILT_RETURN_IF_ERROR(db->Exec("SET preserve_insertion_order = false"));
 
+  std::string extra_kv;
+  for (const auto& [k, v] : options.kv_metadata) extra_kv += fmt::format(", {}: {}", SqlQuote(k), SqlQuote(v));
   std::string field_ids;
   const auto& schema = format->schema();
   for (size_t i = 0; i < schema.size(); ++i) {
@@ -376,14 +378,14 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
         "COPY (SELECT *{} FROM read_log(NULL, plan => {})) TO {} (FORMAT parquet, {}, "
         "ROW_GROUP_SIZE {}, {}, FILE_EXTENSION 'tmp', "
         "FILENAME_PATTERN 'part-{{uuid}}', FIELD_IDS {{{}}}, "
-        "KV_METADATA {{'silt.format': {}, 'silt.run': {}}})",
+        "KV_METADATA {{'silt.format': {}, 'silt.run': {}{}}})",
         duckdb_partitions.empty() ? "" : ", " + duckdb_partitions, plan_id,
         SqlQuote(dir.string()), codec, options.row_group_size,
         duckdb_partitions.empty()
             ? fmt::format("FILE_SIZE_BYTES {}", options.target_file_bytes)
             : std::string(options.partition == Partitioning::kDay ? "PARTITION_BY (day)"
                                                                    : "PARTITION_BY (day, hour)"),
-        field_ids, SqlQuote(format->name()), SqlQuote(summary.run_id));
+        field_ids, SqlQuote(format->name()), SqlQuote(summary.run_id), extra_kv);
     trace(fmt::format("copy {} starts", part_dir.empty() ? "(unpartitioned)" : part_dir));
     Status st = db->Exec(sql);
     trace(fmt::format("copy {} ends", part_dir.empty() ? "(unpartitioned)" : part_dir));
@@ -550,6 +552,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     summary.output_bytes += size;
     ++summary.files;
     outputs.push_back({{"path", key}, {"bytes", size}});
+    summary.outputs.push_back({key, dir, size});
     new_files.insert(key);
   }
   std::string rejects_key;

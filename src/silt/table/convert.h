@@ -41,6 +41,15 @@ struct ConvertOptions {
   uint64_t target_file_bytes = 512ull << 20;  // with kNone: start a new file past this size
   int threads = 0;                   // 0 = all cores
   std::string memory_limit;          // DuckDB memory limit, e.g. "1GB"; "" = silt's default
+  // Extra Parquet key/value metadata for every file (e.g. "iceberg.schema").
+  std::map<std::string, std::string> kv_metadata;
+};
+
+// One file a conversion wrote.
+struct ConvertOutput {
+  std::string key;        // relative to the output location
+  std::string partition;  // its partition folder ("day=2024-05-01", "day=…/hour=07"), "" for none
+  uint64_t bytes = 0;
 };
 
 struct ConvertProgress {
@@ -61,6 +70,7 @@ struct ConvertSummary {
   uint64_t files = 0;
   uint64_t output_bytes = 0;
   uint64_t replaced_files = 0;  // files of the previous run of the same conversion, removed
+  std::vector<ConvertOutput> outputs;
   double seconds = 0;
   std::string rejects_file;  // empty when there were no rejects
   std::string manifest;
