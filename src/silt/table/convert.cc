@@ -205,7 +205,10 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   dbo.memory_limit = options.memory_limit.empty() ? "1GB" : options.memory_limit;
   std::future<Result<std::unique_ptr<query::Database>>> db_opening =
       std::async(std::launch::async, [dbo] { return query::Database::Open(dbo); });
-  SILT_ASSIGN_OR_RETURN(std::vector<query::InputObject> inputs, query::ResolveInputs(options.inputs));
+  std::vector<query::InputObject> inputs = options.objects;
+  if (inputs.empty()) {
+    SILT_ASSIGN_OR_RETURN(inputs, query::ResolveInputs(options.inputs));
+  }
   SILT_ASSIGN_OR_RETURN(std::shared_ptr<const formats::Format> format_owner,
                         query::OpenFormatFor(options.format, options.format_options, inputs));
   const formats::Format* format = format_owner.get();

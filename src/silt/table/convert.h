@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "silt/common/status.h"
+#include "silt/query/log_scan.h"
 
 namespace silt::table {
 
@@ -24,6 +25,9 @@ Result<Partitioning> ParsePartitioning(const std::string& name);
 
 struct ConvertOptions {
   std::vector<std::string> inputs;  // paths, directories, globs
+  // The objects to read, when the caller resolved `inputs` already (e.g. only those not yet
+  // in a table); `inputs` still names the run.
+  std::vector<query::InputObject> objects;
   std::string format;               // format id, e.g. "s3_access"
   std::map<std::string, std::string> format_options;  // e.g. {"delimiter", ";"} for csv
   // Adds the captures of a pattern such as "{customer}/audit/{date}.csv" as VARCHAR columns
