@@ -48,15 +48,18 @@ class PrefetchReader : public ObjectReader {
         Result<size_t> got = c.done.get();
         if (!got.ok()) return got.status();
         c.size = *got;
-        if (c.size < c.data.size()) end_ = c.offset + c.size;  // the object ended early
+        if (c.size < c.want) end_ = c.offset + c.size;  // the object ended early
       }
       size_t take = std::min(length - total, c.size - c.consumed);
-      std::memcpy(out + total, c.data.data() + c.consumed, take);
+      std::memcpy(out + total, c.data.get() + c.consumed, take);
       c.consumed += take;
       total += take;
       if (c.consumed == c.size) {
+        const bool ended = c.size == 0;
+        // Keep the buffer for a later chunk: no fresh pages (faults, zeroing) per chunk.
+        if (spare_.size() < static_cast<size_t>(depth_)) spare_.push_back(std::move(queue_.front()));
         queue_.pop_front();
-        if (c.size == 0) break;
+        if (ended) break;
       }
     }
     return total;
@@ -65,7 +68,9 @@ class PrefetchReader : public ObjectReader {
  private:
   struct Chunk {
     uint64_t offset = 0;
-    std::vector<char> data;
+    std::unique_ptr<char[]> data;  // not zero-filled: the GET overwrites it
+    size_t capacity = 0;
+    size_t want = 0;
     size_t size = 0;
     size_t consumed = 0;
     std::future<Result<size_t>> done;
@@ -73,18 +78,28 @@ class PrefetchReader : public ObjectReader {
 
   void Schedule() {
     while (static_cast<int>(queue_.size()) < depth_ && next_fetch_ < end_) {
-      auto c = std::make_unique<Chunk>();
+      std::unique_ptr<Chunk> c;
+      if (!spare_.empty()) {
+        c = std::move(spare_.back());
+        spare_.pop_back();
+      } else {
+        c = std::make_unique<Chunk>();
+      }
       c->offset = next_fetch_;
+      c->size = c->consumed = 0;
       // Start small, so that small objects and the first bytes arrive quickly.
       uint64_t want = std::min<uint64_t>(fetched_ == 0 ? std::min<uint64_t>(chunk_, 1 << 20) : chunk_,
                                          end_ - next_fetch_);
-      c->data.resize(static_cast<size_t>(want));
+      c->want = static_cast<size_t>(want);
+      if (c->capacity < c->want) {
+        c->data.reset(new char[c->want]);
+        c->capacity = c->want;
+      }
       next_fetch_ += want;
       ++fetched_;
       Chunk* raw = c.get();
       c->done = std::async(std::launch::async, [this, raw] {
-        return client_->GetRange(bucket_, key_, raw->offset, raw->data.size(), raw->data.data(),
-                                 etag_);
+        return client_->GetRange(bucket_, key_, raw->offset, raw->want, raw->data.get(), etag_);
       });
       queue_.push_back(std::move(c));
     }
@@ -98,6 +113,7 @@ class PrefetchReader : public ObjectReader {
   int depth_;
   uint64_t fetched_ = 0;
   std::deque<std::unique_ptr<Chunk>> queue_;
+  std::vector<std::unique_ptr<Chunk>> spare_;
 };
 
 constexpr std::string_view kTokenTag = "s3:";
