@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <optional>
 #include <cstdio>
 #include <mutex>
 #include <set>
@@ -21,6 +25,13 @@
 #include "silt/s3/crypto.h"
 #include "silt/table/iceberg_writer.h"
 #include "silt/table/jsonl_rejects.h"
+#include "silt/table/data_files.h"
+#include "silt/catalog/committer.h"
+#include "silt/common/civil_time.h"
+#include "silt/iceberg/schema.h"
+#include "silt/iceberg/table_ops.h"
+#include "silt/iceberg/transforms.h"
+#include "silt/table/table_maintenance.h"
 
 namespace silt::table {
 
@@ -39,9 +50,153 @@ namespace {
 
 }  // namespace
 
+namespace {
+
+// The partitioning silt's Convert writes that equals the table's default spec (and columns
+// that are exactly the scan's, with ids 1..n in order), or nullopt.
+std::optional<Partitioning> DirectPartitioning(const iceberg::TableMetadata& md, const query::ScanPlan& plan,
+                                               const formats::Format& format) {
+  const iceberg::Schema* schema = md.CurrentSchema();
+  const iceberg::PartitionSpec* spec = md.DefaultSpec();
+  if (schema == nullptr || spec == nullptr) return std::nullopt;
+  std::vector<std::string> names;
+  for (const auto& c : format.schema()) names.push_back(c.name);
+  for (const auto& c : plan.extra_columns()) names.push_back(c.name);
+  if (schema->fields.size() != names.size()) return std::nullopt;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const auto& f = schema->fields[i];
+    if (f.id != static_cast<int>(i) + 1 || f.name != names[i] || f.required) return std::nullopt;
+  }
+  if (spec->fields.empty()) return Partitioning::kNone;
+  if (spec->fields.size() != 1 || format.time_column().empty()) return std::nullopt;
+  const iceberg::NestedField* src = schema->FindField(spec->fields[0].source_id);
+  if (src == nullptr || src->name != format.time_column()) return std::nullopt;
+  if (spec->fields[0].transform.kind() == iceberg::TransformKind::kDay) return Partitioning::kDay;
+  if (spec->fields[0].transform.kind() == iceberg::TransformKind::kHour) return Partitioning::kHour;
+  return std::nullopt;
+}
+
+// The partition tuple of a file Convert wrote into folder "day=YYYY-MM-DD[/hour=HH]".
+Result<std::vector<iceberg::Literal>> PartitionOfFolder(const std::string& folder,
+                                                        const iceberg::TableMetadata& md) {
+  const iceberg::PartitionSpec& spec = *md.DefaultSpec();
+  if (spec.fields.empty()) return std::vector<iceberg::Literal>{};
+  SILT_ASSIGN_OR_RETURN(std::vector<iceberg::NestedField> ptype, spec.PartitionType(*md.CurrentSchema()));
+  int y = 0, m = 0, d = 0, h = 0;
+  const bool hour = spec.fields[0].transform.kind() == iceberg::TransformKind::kHour;
+  const int n = hour ? std::sscanf(folder.c_str(), "day=%d-%d-%d/hour=%d", &y, &m, &d, &h)
+                     : std::sscanf(folder.c_str(), "day=%d-%d-%d", &y, &m, &d);
+  if (n != (hour ? 4 : 3)) return Status::Internal("unexpected partition folder " + folder);
+  const int64_t days = DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  return std::vector<iceberg::Literal>{
+      iceberg::Literal::OfInt64(ptype[0].type, hour ? days * 24 + h : days)};
+}
+
+// Writes `objects` with Convert into a staging folder, turns the files into data files and
+// commits them as one snapshot.
+Status AppendThroughConvert(Warehouse& warehouse, query::Database& db, const ConvertOptions& options,
+                            const std::vector<query::InputObject>& objects, const std::string& table,
+                            const catalog::CommitResult& loaded, Partitioning partitioning,
+                            std::map<std::string, std::string> summary, TableConvertSummary* s) {
+  const iceberg::TableMetadata& md = loaded.metadata;
+  const std::string run_id = iceberg::NewUuid();
+  const std::filesystem::path staging =
+      warehouse.is_local() ? std::filesystem::path(warehouse.local_root()) / ".silt-staging" / run_id
+                           : std::filesystem::temp_directory_path() / ("silt-convert-" + run_id);
+  struct Cleanup {
+    std::filesystem::path dir;
+    bool local;
+    ~Cleanup() {
+      std::error_code e;
+      std::filesystem::remove_all(dir, e);
+      if (local) std::filesystem::remove(dir.parent_path(), e);
+    }
+  } cleanup{staging, warehouse.is_local()};
+  ConvertOptions co = options;
+  co.objects = objects;
+  co.output = staging.string();
+  co.partition = partitioning;
+  co.kv_metadata["iceberg.schema"] = iceberg::SchemaToJson(*md.CurrentSchema());
+  SILT_ASSIGN_OR_RETURN(ConvertSummary cs, Convert(co));
+  std::vector<LocalDataFile> local;
+  std::vector<std::string> paths;
+  for (const ConvertOutput& o : cs.outputs) {
+    LocalDataFile f;
+    f.path = (staging / o.key).string();
+    SILT_ASSIGN_OR_RETURN(f.partition, PartitionOfFolder(o.partition, md));
+    paths.push_back(f.path);
+    local.push_back(std::move(f));
+  }
+  s->rows = cs.rows;
+  s->rejects = cs.rejects;
+  if (local.empty()) {
+    s->snapshot_id = 0;
+    return Status::OK();
+  }
+  SILT_ASSIGN_OR_RETURN(std::vector<iceberg::DataFile> files,
+                        DescribeParquetFiles(db, *md.CurrentSchema(), local, table));
+  SILT_RETURN_IF_ERROR(PlaceDataFiles(warehouse, md, *md.DefaultSpec(), paths, &files));
+  std::vector<std::string> placed;
+  for (const auto& f : files) {
+    placed.push_back(f.file_path);
+    s->output_bytes += static_cast<uint64_t>(f.file_size_in_bytes);
+  }
+  s->files = files.size();
+  summary["silt.inputs"] = s->inputs;
+  summary["silt.run"] = run_id;
+  const int schema_id = md.current_schema_id;
+  const iceberg::PartitionSpec spec = *md.DefaultSpec();
+  auto committed = catalog::CommitWithRetry(
+      warehouse.catalog(), warehouse.io(), table,
+      [&](const iceberg::TableMetadata& base) -> Result<iceberg::PendingCommit> {
+        const iceberg::PartitionSpec* now = base.DefaultSpec();
+        if (now == nullptr || !(*now == spec) || base.current_schema_id != schema_id) {
+          return Status::PreconditionFailed(fmt::format(
+              "table {} changed its schema or partitioning while converting; run again", table));
+        }
+        return iceberg::AppendFiles(warehouse.io(), base, files, summary);
+      });
+  if (!committed.ok()) {
+    // Keep the files only when the commit landed after all (the catalog names this run).
+    auto now = catalog::LoadTable(warehouse.catalog(), warehouse.io(), table);
+    bool landed = false;
+    if (now.ok()) {
+      for (const auto& snap : now->metadata.snapshots) {
+        auto it = snap.summary.find("silt.run");
+        if (it != snap.summary.end() && it->second == run_id) landed = true;
+      }
+      if (!landed) (void)warehouse.io().Delete(placed);
+    }
+    if (!landed) return committed.status();
+    committed = std::move(now);
+  }
+  for (const auto& snap : committed->metadata.snapshots) {
+    auto it = snap.summary.find("silt.run");
+    if (it != snap.summary.end() && it->second == run_id) s->snapshot_id = snap.snapshot_id;
+  }
+  // Rejected lines are kept beside the table, named by the snapshot that skipped them.
+  if (cs.rejects > 0 && !cs.rejects_file.empty()) {
+    const std::string uri = fmt::format("{}/silt/rejects/{}.jsonl", md.location, s->snapshot_id);
+    SILT_ASSIGN_OR_RETURN(std::string key, warehouse.io().KeyOf(uri));
+    SILT_RETURN_IF_ERROR(warehouse.store().PutFile(key, cs.rejects_file).status().WithContext("storing the rejected lines"));
+    s->rejects_file = uri;
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const std::string& table,
-                                           Warehouse& warehouse) {
+                                           Warehouse& warehouse, SchemaMode schema_mode) {
   const auto t0 = std::chrono::steady_clock::now();
+  // SILT_TRACE=1 prints the phases with their times to standard error.
+  const bool tracing = std::getenv("SILT_TRACE") != nullptr;
+  auto trace = [&](std::string_view what) {
+    if (tracing) {
+      fmt::print(stderr, "[{:8.3f} s] {}\n",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), what);
+    }
+  };
   TableConvertSummary s;
   s.table = table;
   const formats::Format* format = formats::FindFormat(options.format);
@@ -96,9 +251,25 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
       }
       s.snapshot_id = newest->snapshot_id;
     }
+    // A bookmark carried forward when `silt table expire` removed the source's newest snapshot
+    // (table_maintenance.h): everything in it was committed too.
+    if (auto it = loaded->metadata.properties.find(BookmarkProperty(source));
+        it != loaded->metadata.properties.end() && !it->second.empty()) {
+      SILT_ASSIGN_OR_RETURN(std::string carried, warehouse.io().Read(it->second));
+      if (!bookmark_text.empty() && bookmark_text.back() != '\n') bookmark_text += '\n';
+      size_t pos = 0;
+      while (pos < carried.size()) {
+        size_t nl = carried.find('\n', pos);
+        if (nl == std::string::npos) nl = carried.size();
+        std::string line = carried.substr(pos, nl - pos);
+        if (!line.empty() && committed.insert(line).second) bookmark_text += line + "\n";
+        pos = nl + 1;
+      }
+    }
   } else if (!loaded.status().IsNotFound()) {
     return loaded.status();
   }
+  trace("inputs listed, bookmark read");
   std::vector<query::InputObject> fresh;
   for (auto& o : inputs) {
     if (committed.count(fmt::format("{}\t{}\t{}", o.name, o.version.size, o.version.etag)) == 0) {
@@ -172,22 +343,41 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
     loaded = std::move(created);
   }
 
+  trace("table ready");
   // The bookmark after this commit: everything the source has committed, this run included.
   for (const auto& o : fresh) {
     bookmark_text += fmt::format("{}\t{}\t{}\n", o.name, o.version.size, o.version.etag);
   }
   const std::string bookmark_uri =
       fmt::format("{}/silt/bookmarks/{}-{}.tsv", loaded->metadata.location, source, iceberg::NewUuid());
+  std::map<std::string, std::string> summary;
+  summary["silt.format"] = options.format;
+  summary["silt.source"] = source;
+  summary["silt.bookmark"] = bookmark_uri;
+
+  // The fast path: silt's own conversion (partitions routed by silt, bounded memory) writes
+  // the files, when the table's columns and partitioning are exactly what it writes.
+  std::optional<Partitioning> direct = DirectPartitioning(loaded->metadata, *plan, *fmt_owner);
+  if (direct) {
+    SILT_RETURN_IF_ERROR(warehouse.io().WriteNew(bookmark_uri, bookmark_text));
+    auto r = AppendThroughConvert(warehouse, *db, options, fresh, table, *loaded, *direct, summary, &s);
+    if (!r.ok()) {
+      (void)warehouse.io().Delete({bookmark_uri});
+      return r;
+    }
+    s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return s;
+  }
+
   SILT_RETURN_IF_ERROR(warehouse.io().WriteNew(bookmark_uri, bookmark_text));
 
   AppendRequest append;
   append.identifier = table;
   append.select_sql = select;
   append.inputs = s.inputs;
-  append.summary["silt.format"] = options.format;
-  append.summary["silt.source"] = source;
-  append.summary["silt.bookmark"] = bookmark_uri;
+  append.summary = summary;
   append.compression = options.compression;
+  append.schema_mode = schema_mode;
   auto r = AppendQuery(warehouse, *db, append);
   if (!r.ok()) {
     (void)warehouse.io().Delete({bookmark_uri});  // never committed: nothing points at it
