@@ -9,7 +9,7 @@ SILT := $(BUILD)/silt
 DEMO := demo-out
 JOBS ?= 2
 
-.PHONY: all bootstrap build demo test bench bench-formats bench-s3 fuzz clean format tidy
+.PHONY: all bootstrap build demo test bench bench-formats bench-s3 bench-tables fuzz clean format tidy
 
 all: build
 
@@ -34,6 +34,9 @@ bench-formats: build
 
 bench-s3: build
 	@bash bench/run_bench_s3.sh
+
+bench-tables: build
+	@bash bench/run_bench_tables.sh
 
 fuzz:
 	@bash scripts/fuzz.sh
