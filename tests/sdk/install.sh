@@ -1,27 +1,4 @@
 #!/usr/bin/env bash
-# Installs the pinned AWS SDK for JavaScript (package-lock.json) into tests/sdk/node_modules
-# with `npm ci`, only when node_modules is missing or was installed from another lock file.
-# Safe to run from several tests at once (one installs, the others wait for it).
-set -euo pipefail
-cd "$(dirname "$0")"
-
-log() { echo "tests/sdk/install.sh: $*" >&2; }
-
-command -v npm >/dev/null && command -v node >/dev/null ||
-  { log "node and npm are needed (scripts/bootstrap.sh installs them)"; exit 1; }
-major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$major" -lt 20 ]; then
-  log "warning: node $(node --version); the SDK's packages declare node >= 20"
-fi
-
-stamp=node_modules/.silt-lock-sha256
-want=$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)
-current() { [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; }
-
-current && exit 0
-exec 9<package-lock.json
-flock 9            # another test may be installing right now
-current && exit 0  # it was
-log "npm ci (package-lock.json changed or node_modules missing)"
-npm ci --no-audit --no-fund --loglevel=error >&2
-echo "$want" >"$stamp"
+# Installs the pinned AWS SDK for JavaScript (package-lock.json) into tests/sdk/node_modules,
+# only when missing or stale (tests/npm_ci.sh).
+exec "$(dirname "$0")/../npm_ci.sh" "$(cd "$(dirname "$0")" && pwd)" tests/sdk/install.sh
