@@ -1043,6 +1043,10 @@ Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
     result.files.push_back(s.file);
   }
 
+  result.schema_id = meta.current_schema_id;
+  result.spec_id = spec.spec_id;
+  if (!request.commit) return result;  // the caller commits the placed files or deletes them
+
   std::map<std::string, std::string> summary = request.summary;
   std::string inputs = request.inputs.empty() ? request.select_sql : request.inputs;
   if (inputs.size() > 512) inputs = "sha256:" + s3::HexLower(s3::Sha256(inputs));

@@ -118,6 +118,10 @@ struct AppendRequest {
   std::string compression = "zstd";  // zstd | snappy | gzip | lz4 | uncompressed
   uint64_t row_group_size = 122880;
   uint64_t target_file_bytes = 512ull << 20;  // unpartitioned: a new file past this size
+  // false: write and place the data files but commit nothing (no snapshot, summary unused);
+  // AppendResult::files names them. The caller then commits them itself (table_rewrite.h
+  // adds them with removals in one snapshot) or deletes them.
+  bool commit = true;
 };
 
 struct AppendResult {
@@ -127,6 +131,9 @@ struct AppendResult {
   std::vector<iceberg::DataFile> files;  // as committed (absolute URIs)
   std::string metadata_location;
   int attempts = 0;
+  // The schema and partition spec the files were written with (the table's current ones).
+  int schema_id = 0;
+  int spec_id = 0;
 };
 
 // Appends the result of request.select_sql to the table, as one snapshot. `db` must be open
