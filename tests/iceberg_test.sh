@@ -176,8 +176,8 @@ scenario_errors() {
   check_rc "--columns with --format" 2
   run table create nonamespace --columns 'a BIGINT'
   check_rc "identifier without namespace" 2
-  run table append logs.t --sql "SELECT 1 AS a, 2 AS b"
-  check_rc "column the table lacks" 2
+  run table append logs.t --schema-mode error --sql "SELECT 1 AS a, 2 AS b"
+  check_rc "column the table lacks (--schema-mode error)" 2
   check_contains "the column is named" "$ERR" "'b'"
   run table append logs.t --sql "SELECT nosuchcolumn FROM range(3)"
   check_rc "bad SQL (DuckDB's binder error)" 2

@@ -123,6 +123,7 @@ void AddConvert(CLI::App& app, int* exit_code) {
     std::vector<std::string> format_options;
     S3Flags s3;
     std::string table, warehouse, catalog;
+    std::string schema_mode = "evolve";
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -142,6 +143,10 @@ void AddConvert(CLI::App& app, int* exit_code) {
   out_opt->excludes(table_opt);
   cmd->add_option("--warehouse", o->warehouse, "With --table: the warehouse (default SILT_WAREHOUSE, else ./warehouse)");
   cmd->add_option("--catalog", o->catalog, "With --table: the SQLite catalog file (default <warehouse>/catalog.db)");
+  cmd->add_option("--schema-mode", o->schema_mode,
+                  "With --table: evolve adds new columns (e.g. a new --key-pattern capture) and "
+                  "widens types in the same commit; error refuses them")
+      ->capture_default_str();
   cmd->add_option("--format-option,-O", o->format_options,
                   "A format option as KEY=VALUE (repeatable), e.g. -O delimiter=';' for csv; "
                   "`silt formats <format>` lists them");
@@ -207,7 +212,12 @@ void AddConvert(CLI::App& app, int* exit_code) {
         *exit_code = Fail(wh.status());
         return;
       }
-      auto t = table::ConvertToTable(o->c, o->table, **wh);
+      auto mode = table::ParseSchemaMode(o->schema_mode);
+      if (!mode.ok()) {
+        *exit_code = Fail(mode.status());
+        return;
+      }
+      auto t = table::ConvertToTable(o->c, o->table, **wh, *mode);
       if (!t.ok()) {
         *exit_code = Fail(t.status());
         return;
@@ -387,7 +397,9 @@ namespace {
 // silt sql --into ns.name "SELECT ...": one snapshot with the query's rows.
 int RunInto(query::Database& db, std::string sql, const std::string& table_name,
             const std::string& partition_by, const std::string& warehouse_dir,
-            const std::string& catalog_file) {
+            const std::string& catalog_file, const std::string& schema_mode) {
+  auto mode = table::ParseSchemaMode(schema_mode);
+  if (!mode.ok()) return Fail(mode.status());
   if (sql.empty()) {
     std::string all((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
     sql = all;
@@ -432,6 +444,7 @@ int RunInto(query::Database& db, std::string sql, const std::string& table_name,
   append.identifier = table_name;
   append.select_sql = *bound;
   append.inputs = sql;
+  append.schema_mode = *mode;
   auto r = table::AppendQuery(*wh, db, append);
   if (!r.ok()) return Fail(r.status());
   if (r->snapshot_id == 0) {
@@ -441,6 +454,8 @@ int RunInto(query::Database& db, std::string sql, const std::string& table_name,
   fmt::print("appended {} rows in {} file{} ({}) to {}{}\n  snapshot  {}\n", Thousands(r->records),
              r->files.size(), r->files.size() == 1 ? "" : "s", HumanBytes(r->bytes), table_name,
              created ? " (created)" : "", r->snapshot_id);
+  for (const auto& c : r->added_columns) fmt::print("  added column    {}\n", c);
+  for (const auto& c : r->widened_columns) fmt::print("  widened column  {}\n", c);
   return 0;
 }
 
@@ -458,6 +473,7 @@ void AddSql(CLI::App& app, int* exit_code) {
     int64_t snapshot = 0;
     bool show_files = false;
     std::string into, partition_by;
+    std::string schema_mode = "evolve";
   };
   auto o = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -488,6 +504,10 @@ void AddSql(CLI::App& app, int* exit_code) {
                   "snapshot; a missing table is created from the query's columns");
   cmd->add_option("--partition-by", o->partition_by,
                   "With --into, for a table created now: e.g. 'day(ts)', 'bucket(16, user_id)'");
+  cmd->add_option("--schema-mode", o->schema_mode,
+                  "With --into: evolve adds the query's new columns and widens types in the same "
+                  "commit; error refuses new columns")
+      ->capture_default_str();
   AddS3Flags(cmd, &o->s3);
   cmd->callback([o, exit_code]() {
     if (Status st = ApplyS3Flags(o->s3); !st.ok()) {
@@ -531,7 +551,8 @@ void AddSql(CLI::App& app, int* exit_code) {
       return;
     }
     if (!o->into.empty()) {
-      *exit_code = RunInto(**db, o->query, o->into, o->partition_by, o->warehouse, o->catalog);
+      *exit_code = RunInto(**db, o->query, o->into, o->partition_by, o->warehouse, o->catalog,
+                           o->schema_mode);
       return;
     }
     if (!o->query.empty()) {

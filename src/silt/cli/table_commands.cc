@@ -385,7 +385,7 @@ void AddTableSnapshots(CLI::App* table, int* exit_code) {
 
 void AddTableAppend(CLI::App* table, int* exit_code) {
   struct Opts {
-    std::string identifier, sql, inputs, compression = "zstd";
+    std::string identifier, sql, inputs, compression = "zstd", schema_mode = "evolve";
     int threads = 0;
     std::string memory_limit;
     WarehouseFlags wh;
@@ -397,7 +397,9 @@ void AddTableAppend(CLI::App* table, int* exit_code) {
       "column metrics and bounds, committed through the catalog; nothing is committed on error):\n"
       "  silt table append logs.access --sql \"SELECT * FROM read_log('raw/', format => 's3_access')\"\n"
       "Columns are matched by name and cast to the table's types; table columns the query does\n"
-      "not return are NULL. The snapshot summary records the inputs (silt.inputs).");
+      "not return are NULL. New query columns are added to the table and wider types widen its\n"
+      "columns, in the same commit (--schema-mode error refuses new columns instead). The\n"
+      "snapshot summary records the inputs (silt.inputs).");
   cmd->add_option("table", o->identifier, "namespace.table")->required();
   cmd->add_option("--sql", o->sql, "The query whose rows to append (DuckDB SQL with read_log())")->required();
   cmd->add_option("--inputs", o->inputs,
@@ -406,9 +408,14 @@ void AddTableAppend(CLI::App* table, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--threads", o->threads, "DuckDB threads (0 = all cores)");
   cmd->add_option("--memory-limit", o->memory_limit, "DuckDB memory limit, e.g. 512MB (default 1GB)");
+  cmd->add_option("--schema-mode", o->schema_mode,
+                  "evolve: add the query's new columns and widen types (int -> long, float -> "
+                  "double) in the same commit; error: a column the table lacks is an error")
+      ->capture_default_str();
   AddWarehouseFlags(cmd, &o->wh);
   cmd->callback([o, exit_code]() {
     auto run = [&]() -> Status {
+      SILT_ASSIGN_OR_RETURN(table::SchemaMode schema_mode, table::ParseSchemaMode(o->schema_mode));
       SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
       query::DatabaseOptions dbo;
       dbo.threads = o->threads;
@@ -423,6 +430,7 @@ void AddTableAppend(CLI::App* table, int* exit_code) {
       }
       req.inputs = o->inputs;
       req.compression = o->compression;
+      req.schema_mode = schema_mode;
       const uint64_t rejects_before = query::ReadLogRejectsSeen();
       SILT_ASSIGN_OR_RETURN(table::AppendResult r, table::AppendQuery(*wh, *db, req));
       const uint64_t rejected = query::ReadLogRejectsSeen() - rejects_before;
@@ -441,6 +449,8 @@ void AddTableAppend(CLI::App* table, int* exit_code) {
                  HumanBytes(static_cast<uint64_t>(r.bytes)), o->identifier);
       fmt::print("  snapshot  {}\n", r.snapshot_id);
       fmt::print("  metadata  {}\n", r.metadata_location);
+      for (const auto& c : r.added_columns) fmt::print("  added column    {}\n", c);
+      for (const auto& c : r.widened_columns) fmt::print("  widened column  {}\n", c);
       return Status::OK();
     };
     Status st = run();

@@ -12,6 +12,7 @@
 #include "silt/common/status.h"
 #include "silt/query/log_scan.h"
 #include "silt/table/convert.h"
+#include "silt/table/schema_evolution.h"
 #include "silt/table/warehouse.h"
 
 namespace silt::table {
@@ -33,10 +34,12 @@ struct TableConvertSummary {
 };
 
 // `options.output` is ignored; `options.partition` chooses the partition spec of a table that
-// does not exist yet (an existing table keeps its own). Errors: as Convert's, the writer's
-// (iceberg_writer.h) and the catalog's.
+// does not exist yet (an existing table keeps its own). `schema_mode`: what a column the table
+// does not have (e.g. a new --key-pattern capture) or a wider type does (schema_evolution.h).
+// Errors: as Convert's, the writer's (iceberg_writer.h) and the catalog's.
 Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const std::string& table,
-                                           Warehouse& warehouse);
+                                           Warehouse& warehouse,
+                                           SchemaMode schema_mode = SchemaMode::kEvolve);
 
 // The silt.inputs value for a set of object versions.
 std::string InputsIdentity(std::string_view format, const std::vector<query::InputObject>& objects);

@@ -744,11 +744,13 @@ Status RegisterIcebergFunctions(query::Database& db) {
   return RegisterOne(db.connection(), "__silt_bucket_string", DUCKDB_TYPE_VARCHAR, BucketString);
 }
 
-Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
-                                 const AppendRequest& request) {
+// One try of AppendQuery. Sets *rewrite when the table's schema changed under it so that the
+// files it wrote do not fit (they are deleted; writing again against the new schema may work).
+static Result<AppendResult> AppendAttempt(Warehouse& warehouse, query::Database& db,
+                                          const AppendRequest& request, bool* rewrite) {
   SILT_ASSIGN_OR_RETURN(catalog::CommitResult table, LoadIcebergTable(warehouse, request.identifier));
   const iceberg::TableMetadata& meta = table.metadata;
-  const iceberg::Schema& schema = *meta.CurrentSchema();
+  const iceberg::Schema& current_schema = *meta.CurrentSchema();
   const iceberg::PartitionSpec& spec = *meta.DefaultSpec();
   Status codec_error;
   const std::string codec = CodecOption(request.compression, &codec_error);
@@ -765,24 +767,24 @@ Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
       return Status::InvalidArgument(fmt::format("the query returns column '{}' twice", name));
     }
   }
-  std::set<std::string> table_names;
-  for (const auto& f : schema.fields) {
-    table_names.insert(Lower(f.name));
+  for (const auto& f : current_schema.fields) {
     if (Lower(f.name).starts_with("__silt_p")) {
       return Status::InvalidArgument(fmt::format(
           "silt cannot append to a table with a column named {} (its partition columns use "
           "that name)", f.name));
     }
   }
-  for (const auto& [name, type] : qcols) {
-    if (table_names.count(Lower(name)) == 0) {
-      std::string cols;
-      for (const auto& f : schema.fields) cols += (cols.empty() ? "" : ", ") + f.name;
-      return Status::InvalidArgument(fmt::format(
-          "the query returns column '{}', which table {} does not have (columns: {})", name,
-          request.identifier, cols));
-    }
+  // New columns and wider types (schema_evolution.h): the files are written with the planned
+  // schema, which becomes current in the same commit as they do. A caller that commits the
+  // files itself gets no schema change.
+  const SchemaMode mode = request.commit ? request.schema_mode : SchemaMode::kError;
+  SILT_ASSIGN_OR_RETURN(SchemaPlan plan, PlanAppendSchema(current_schema, meta.last_column_id, spec,
+                                                          qcols, mode, request.identifier));
+  iceberg::TableMetadata planned = meta;
+  if (plan.changed()) {
+    SILT_ASSIGN_OR_RETURN(planned, iceberg::SetCurrentSchema(meta, plan.schema));
   }
+  const iceberg::Schema& schema = *planned.CurrentSchema();
   std::string inner, outer, field_ids;
   for (const auto& f : schema.fields) {
     SILT_ASSIGN_OR_RETURN(std::string type, SqlTypeForIceberg(*f.type));
@@ -1056,12 +1058,30 @@ Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
       warehouse.catalog(), warehouse.io(), request.identifier,
       [&](const iceberg::TableMetadata& base) -> Result<iceberg::PendingCommit> {
         const iceberg::PartitionSpec* now = base.DefaultSpec();
-        if (now == nullptr || !(*now == spec) || base.current_schema_id != meta.current_schema_id) {
+        if (now == nullptr || !(*now == spec)) {
           return Status::PreconditionFailed(fmt::format(
-              "table {} changed its schema or partitioning while appending; run again",
-              request.identifier));
+              "table {} changed its partitioning while appending; run again", request.identifier));
         }
-        return iceberg::AppendFiles(warehouse.io(), base, result.files, summary);
+        // The schema change this commit makes, planned against the schema current now (the
+        // same plan unless another writer changed the schema since the files were written).
+        const iceberg::Schema* base_schema = base.CurrentSchema();
+        auto again = base_schema == nullptr
+                         ? Result<SchemaPlan>(Status::Corruption("metadata without a schema"))
+                         : PlanAppendSchema(*base_schema, base.last_column_id, spec, qcols, mode,
+                                            request.identifier);
+        if (!again.ok() || !FilesFitSchema(schema, again->schema)) {
+          *rewrite = true;
+          return Status::PreconditionFailed(fmt::format(
+              "table {} changed its schema while appending, so that the files written do not fit "
+              "it any more", request.identifier));
+        }
+        iceberg::TableMetadata next = base;
+        if (again->changed()) {
+          SILT_ASSIGN_OR_RETURN(next, iceberg::SetCurrentSchema(base, again->schema));
+        }
+        result.added_columns = again->added;
+        result.widened_columns = again->widened;
+        return iceberg::AppendFiles(warehouse.io(), next, result.files, summary);
       });
   if (!committed.ok()) {
     // Delete the data files unless the commit may have happened after all.
@@ -1080,11 +1100,23 @@ Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
   }
   result.metadata_location = committed->metadata_location;
   result.attempts = committed->attempts;
+  result.schema_id = committed->metadata.current_schema_id;
   for (const auto& snap : committed->metadata.snapshots) {
     auto it = snap.summary.find("silt.run");
     if (it != snap.summary.end() && it->second == run_id) result.snapshot_id = snap.snapshot_id;
   }
   return result;
+}
+
+Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
+                                 const AppendRequest& request) {
+  // Another writer's schema change that the written files do not fit: write them again
+  // against the new schema (a few times; each is a lost race to a schema change).
+  for (int attempt = 1;; ++attempt) {
+    bool rewrite = false;
+    auto r = AppendAttempt(warehouse, db, request, &rewrite);
+    if (r.ok() || !rewrite || attempt >= 4) return r;
+  }
 }
 
 // ---- display ----

@@ -31,6 +31,7 @@
 #include "silt/iceberg/partition.h"
 #include "silt/iceberg/schema.h"
 #include "silt/query/database.h"
+#include "silt/table/schema_evolution.h"
 #include "silt/table/warehouse.h"
 
 namespace silt::table {
@@ -107,8 +108,13 @@ struct AppendRequest {
   std::string identifier;
   // A SELECT (or any query DuckDB accepts as a subquery). Its columns are matched to the
   // table's by name (case-insensitive) and cast to the table's types; table columns it does
-  // not return are written as NULL; a column the table does not have is an error.
+  // not return are written as NULL. A column the table does not have, or a wider type, is
+  // handled by `schema_mode` (schema_evolution.h).
   std::string select_sql;
+  // kEvolve (default): new columns are added and types widened, in the same commit as the
+  // data (the files carry the new schema's field ids). kError: a new column is an error.
+  // With commit = false the schema never changes (as kError, wider types are cast).
+  SchemaMode schema_mode = SchemaMode::kEvolve;
   // Recorded in the snapshot summary: silt.inputs (the text, or "sha256:<hex>" of it when it
   // is longer than 512 bytes; default: the query itself) and silt.run (a fresh uuid unless
   // given). Extra keys may be added in `summary` (not Iceberg's own key names).
@@ -134,6 +140,10 @@ struct AppendResult {
   // The schema and partition spec the files were written with (the table's current ones).
   int schema_id = 0;
   int spec_id = 0;
+  // Schema changes the commit made (schema_mode kEvolve): new column names, and
+  // "name: int -> long" per widened column. Empty when the schema stayed as it was.
+  std::vector<std::string> added_columns;
+  std::vector<std::string> widened_columns;
 };
 
 // Appends the result of request.select_sql to the table, as one snapshot. `db` must be open
@@ -141,9 +151,12 @@ struct AppendResult {
 // settings as they were. Rows are written in no particular order, grouped by partition.
 // Concurrent appends to one table (other threads, other processes) all land: lost catalog
 // races are retried (catalog/committer.h). An empty result
-// commits nothing and returns snapshot_id 0. Errors: NotFound for an unknown table (with the
-// namespace's tables), InvalidArgument for a column mismatch, DuckDB's own errors, store and
-// catalog errors.
+// commits nothing and returns snapshot_id 0 (and changes no schema). A schema change and the
+// data that needs it are one metadata commit; when another writer changed the schema first,
+// the written files are checked against the new current schema (FilesFitSchema) and, if they
+// do not fit, deleted and written again against it. Errors: NotFound for an unknown table
+// (with the namespace's tables), InvalidArgument for a column mismatch (PlanAppendSchema),
+// DuckDB's own errors, store and catalog errors.
 Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
                                  const AppendRequest& request);
 

@@ -454,6 +454,7 @@ TEST_F(IcebergWriterTest, ColumnsAreMatchedByNameAndMistakesCommitNothing) {
   EXPECT_TRUE(f.partition.empty());
 
   a.select_sql = "SELECT 1 AS a, 2 AS zzz";
+  a.schema_mode = SchemaMode::kError;  // (the default, kEvolve, adds the column)
   auto bad = AppendQuery(*wh_, *db_, a);
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(bad.status().message().find("zzz"), std::string::npos);

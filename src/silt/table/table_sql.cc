@@ -476,7 +476,11 @@ Result<std::string> BindCatalogTables(query::Database& db, Warehouse& warehouse,
                                           *snapshot, known.empty() ? "none" : known));
     }
     const ice::Snapshot* snap = snapshot ? md.SnapshotById(*snapshot) : md.CurrentSnapshot();
-    const ice::Schema* schema = snap != nullptr && snap->schema_id ? md.SchemaById(*snap->schema_id) : nullptr;
+    // The table's current schema for its current snapshot (a schema change without new data,
+    // e.g. `silt table alter`, shows at once); an older snapshot's own schema for time travel.
+    const ice::Schema* schema = snapshot && snap != nullptr && snap->schema_id
+                                    ? md.SchemaById(*snap->schema_id)
+                                    : nullptr;
     if (schema == nullptr) schema = md.CurrentSchema();
     if (schema == nullptr) return Status::Corruption(fmt::format("{}: metadata without a schema", r.identifier));
 
