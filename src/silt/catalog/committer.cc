@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "silt/iceberg/ids.h"
@@ -17,6 +18,17 @@ void Backoff(const CommitOptions& options, int attempt) {
   const double jitter = 0.5 + static_cast<double>(iceberg::RandomU64() % 1000) / 1000.0;
   std::this_thread::sleep_for(
       std::chrono::microseconds(static_cast<int64_t>(static_cast<double>(ms) * 1000 * jitter)));
+}
+
+// Test-only hooks: with SILT_TEST_PAUSE_BEFORE_COMMIT_MS=<n> in the environment, every attempt
+// sleeps n milliseconds between writing its metadata file and swapping the catalog pointer;
+// with SILT_TEST_PAUSE_AFTER_COMMIT_MS=<n>, a successful swap is followed by a sleep of n ms
+// before the writer goes on (cleanup, output). tests/iceberg_crash_test.sh uses them to kill -9
+// writers inside those windows. Never set them otherwise.
+void TestPause(const char* variable) {
+  const char* v = std::getenv(variable);
+  const int64_t pause_ms = v == nullptr ? 0 : std::atoll(v);
+  if (pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
 }
 
 }  // namespace
@@ -73,8 +85,10 @@ Result<CommitResult> CommitWithRetry(Catalog& catalog, const iceberg::TableIO& i
       return location.status();
     }
     written.push_back(*location);
+    TestPause("SILT_TEST_PAUSE_BEFORE_COMMIT_MS");
     Status st = catalog.CommitTable(identifier, current->metadata_location, *location);
     if (st.ok()) {
+      TestPause("SILT_TEST_PAUSE_AFTER_COMMIT_MS");
       return CommitResult{*location, std::move(pending.metadata), attempt};
     }
     if (st.code() != StatusCode::kPreconditionFailed) {
