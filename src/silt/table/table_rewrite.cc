@@ -13,6 +13,7 @@
 #include "silt/common/uri.h"
 #include "silt/iceberg/ids.h"
 #include "silt/iceberg/table_ops.h"
+#include "silt/s3/crypto.h"
 #include "silt/table/iceberg_writer.h"
 
 namespace silt::table {
@@ -323,14 +324,18 @@ Result<RewriteResult> Rewrite(Warehouse& warehouse, query::Database& db, std::st
     result.rows_added = w.records;
     plan.add.insert(plan.add.end(), w.files.begin(), w.files.end());
     plan.summary["silt.overwrite"] = where_sql;
+    // As appends record it: the query, or its sha256 when longer than 512 bytes.
     std::string inputs = select_sql;
-    if (inputs.size() > 512) inputs = inputs.substr(0, 509) + "...";
+    if (inputs.size() > 512) inputs = "sha256:" + s3::HexLower(s3::Sha256(inputs));
     plan.summary["silt.inputs"] = inputs;
   } else {
     plan.summary["silt.delete"] = where_sql;
   }
-  if (plan.summary.count("silt.delete") && plan.summary["silt.delete"].size() > 512) {
-    plan.summary["silt.delete"] = plan.summary["silt.delete"].substr(0, 509) + "...";
+  for (const char* key : {"silt.delete", "silt.overwrite"}) {
+    auto it = plan.summary.find(key);
+    if (it != plan.summary.end() && it->second.size() > 512) {
+      it->second = "sha256:" + s3::HexLower(s3::Sha256(it->second));
+    }
   }
   result.files_added = static_cast<int>(plan.add.size());
   if (plan.add.empty() && plan.remove.empty()) return result;  // nothing matched, nothing to add

@@ -63,7 +63,9 @@ struct RewriteResult {
 // over the table's columns, e.g. "http_status = 404") is TRUE; rows where it is FALSE or NULL
 // stay. Files without a matching row are kept as they are. The snapshot's operation is
 // "overwrite" (or "delete" when no affected file keeps a row); its summary has silt.delete =
-// the filter and silt.run = a fresh uuid. A filter matching no row commits nothing
+// the filter (its sha256 when longer than 512 bytes) and silt.run = a fresh uuid. The
+// remaining rows of the affected files of one partition go to one new file (unpartitioned:
+// files of about options.target_file_bytes). A filter matching no row commits nothing
 // (snapshot_id 0). Errors: NotFound for an unknown table; InvalidArgument for an empty or
 // invalid filter (DuckDB's message) or a table with delete files; PreconditionFailed when a
 // concurrent commit conflicts (see above); store and catalog errors.

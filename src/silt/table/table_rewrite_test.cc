@@ -375,6 +375,26 @@ TEST_F(TableRewriteTest, ConcurrentAppendsAndCompactionLoseNoRow) {
             "0");
 }
 
+TEST_F(TableRewriteTest, ACompactionWhoseInputADeleteRewroteFails) {
+  for (int i = 0; i < 3; ++i) Append(Raw(fmt::format(" WHERE hash(request_id) % 3 = {}", i)));
+  auto other = OpenDb();
+  CompactOptions o;
+  o.on_commit_attempt = [&](int attempt) {
+    if (attempt != 1) return;
+    auto d = DeleteWhere(*wh_, *other, "logs.access", "http_status = 404");
+    EXPECT_TRUE(d.ok() && d->snapshot_id != 0) << d.status().ToString();
+  };
+  auto r = Compact(*wh_, *db_, "logs.access", o);
+  EXPECT_EQ(r.status().code(), StatusCode::kPreconditionFailed) << r.status().ToString();
+  EXPECT_EQ(Meta().CurrentSnapshot()->operation(), "overwrite");  // the delete's
+  EXPECT_EQ(One(Print("logs.access")), One(Print("(" + Raw(" WHERE (http_status = 404) IS NOT TRUE") + ")")));
+  EXPECT_EQ(Unreachable(), 0u);
+  // Run again: it compacts what the delete left.
+  auto again = Compact(*wh_, *db_, "logs.access");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(One(Print("logs.access")), One(Print("(" + Raw(" WHERE (http_status = 404) IS NOT TRUE") + ")")));
+}
+
 TEST_F(TableRewriteTest, ADeleteRacingAnAppendOfMatchingRowsFails) {
   Append(Raw(" WHERE http_status <> 404"));
   auto other = OpenDb();
