@@ -4,6 +4,8 @@
 # previous snapshot or at the next one, never anything in between, and its history must still
 # parse. At the end `silt table remove-orphans --older-than 0s` must remove everything the
 # crashes left behind (every file under the table is then reachable), and appends still work.
+# Then `silt convert --table` is killed the same way: one more convert must hold every raw row
+# exactly once, and expiry plus orphan removal must keep its bookmark.
 #
 #   tests/iceberg_crash_test.sh <path/to/silt> [iterations (default 24)] [seed]
 #
@@ -57,13 +59,14 @@ query() {  # query <batch>: ROWS rows with ids unique to the batch
 }
 shopt -s nullglob
 count_glob() { local a=("$@"); echo "${#a[@]}"; }
-# wait_for <pid> <what> <count before>: polls until more files of a kind exist than before
-# ("parquet": placed data files, "metadata": metadata files) or the writer ended; 10 s at most.
+# wait_for <pid> <table dir> <what> <count before>: polls until more files of a kind exist than
+# before ("parquet": placed data files, "metadata": metadata files) or the writer ended; 10 s
+# at most.
 wait_for() {
-  local pid=$1 what=$2 before=$3 i n
+  local pid=$1 dir=$2 what=$3 before=$4 i n
   for ((i = 0; i < 5000; i++)); do
-    if [[ $what == parquet ]]; then n=$(count_glob "$TABLE_DIR"/data/*/*.parquet); else
-      n=$(count_glob "$TABLE_DIR"/metadata/*.metadata.json); fi
+    if [[ $what == parquet ]]; then n=$(count_glob "$dir"/data/*/*.parquet); else
+      n=$(count_glob "$dir"/metadata/*.metadata.json); fi
     ((n > before)) && return 0
     kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.002
@@ -97,6 +100,36 @@ reachable_files() {
   } | grep -v '^$' | sort -u
 }
 
+# kill_at <moment 0-3> <pid> <table dir>: kills the writer at one of four moments of its commit
+# (HOW says which), waits for it and returns its exit status (137 when the kill hit it).
+kill_at() {
+  local moment=$1 pid=$2 dir=$3 delay
+  local parquet_before metadata_before
+  parquet_before=$(count_glob "$dir"/data/*/*.parquet)
+  metadata_before=$(count_glob "$dir"/metadata/*.metadata.json)
+  case $moment in
+    0)  # anywhere in the query and the Parquet writing
+      delay=$((RANDOM % WORK_MS))
+      sleep "$(ms_to_s "$delay")"
+      HOW="after ${delay} ms" ;;
+    1)  # as soon as data files appear: placing them, writing manifests and the manifest list
+      wait_for "$pid" "$dir" parquet "$parquet_before"
+      HOW="when data files appeared" ;;
+    2)  # the metadata file is written, the pointer not swapped yet
+      wait_for "$pid" "$dir" metadata "$metadata_before"
+      delay=$((RANDOM % PAUSE_MS))
+      sleep "$(ms_to_s "$delay")"
+      HOW="${delay} ms after the metadata file appeared" ;;
+    3)  # around the swap: just before it, or after it while the writer has not finished
+      wait_for "$pid" "$dir" metadata "$metadata_before"
+      delay=$((PAUSE_MS - 40 + RANDOM % (AFTER_MS + 40)))
+      sleep "$(ms_to_s "$delay")"
+      HOW="${delay} ms after the metadata file appeared (swap at ${PAUSE_MS})" ;;
+  esac
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+}
+
 run table create crash.t --columns 'id BIGINT, v VARCHAR, ts TIMESTAMPTZ' --partition-by 'bucket(4, id)'
 [[ "$RC" == 0 ]] || { echo "FAIL: create: $ERR" >&2; exit 1; }
 run table append crash.t --sql "$(query 0)"
@@ -124,32 +157,9 @@ for ((i = 0; i < ITERATIONS; i++)); do
     break
   fi
   before=$(list_files)
-  parquet_before=$(count_glob "$TABLE_DIR"/data/*/*.parquet)
-  metadata_before=$(count_glob "$TABLE_DIR"/metadata/*.metadata.json)
   SILT_TEST_PAUSE_BEFORE_COMMIT_MS=$PAUSE_MS SILT_TEST_PAUSE_AFTER_COMMIT_MS=$AFTER_MS \
     "$SILT" table append crash.t --sql "$(query $BATCH)" >/dev/null 2>"$T/append.err" &
-  pid=$!
-  case $((i % 4)) in
-    0)  # anywhere in the query and the Parquet writing
-      delay=$((RANDOM % WORK_MS))
-      sleep "$(ms_to_s "$delay")"
-      how="after ${delay} ms" ;;
-    1)  # as soon as data files appear: placing them, writing manifests and the manifest list
-      wait_for "$pid" parquet "$parquet_before"
-      how="when data files appeared" ;;
-    2)  # the metadata file is written, the pointer not swapped yet
-      wait_for "$pid" metadata "$metadata_before"
-      delay=$((RANDOM % PAUSE_MS))
-      sleep "$(ms_to_s "$delay")"
-      how="${delay} ms after the metadata file appeared" ;;
-    3)  # around the swap: just before it, or after it while the writer has not finished
-      wait_for "$pid" metadata "$metadata_before"
-      delay=$((PAUSE_MS - 40 + RANDOM % (AFTER_MS + 40)))
-      sleep "$(ms_to_s "$delay")"
-      how="${delay} ms after the metadata file appeared (swap at ${PAUSE_MS})" ;;
-  esac
-  kill -9 "$pid" 2>/dev/null
-  wait "$pid"
+  kill_at $((i % 4)) $! "$TABLE_DIR"
   rc=$?
   BATCH=$((BATCH + 1))
   after=$(list_files)
@@ -165,7 +175,7 @@ for ((i = 0; i < ITERATIONS; i++)); do
     SNAPSHOTS=$((SNAPSHOTS + 1))
   else
     committed=-1
-    fail "iteration $i (kill $how): $n rows, expected $COUNT or $((COUNT + ROWS))"
+    fail "iteration $i (kill $HOW): $n rows, expected $COUNT or $((COUNT + ROWS))"
     COUNT=$n
   fi
   [[ "$distinct" == "$n" ]] || fail "iteration $i: $n rows but $distinct distinct ids"
@@ -195,7 +205,7 @@ for ((i = 0; i < ITERATIONS; i++)); do
       phase="before writing"
     fi
   fi
-  echo "iteration $i: kill $how -> $phase; table at $n rows"
+  echo "iteration $i: kill $HOW -> $phase; table at $n rows"
   PHASES[$phase]=$((${PHASES[$phase]:-0} + 1))
 done
 
@@ -241,6 +251,56 @@ run table snapshots crash.t
 check_eq "three snapshots left" "3" "$(($(wc -l <<<"$OUT") - 1))"
 run table remove-orphans crash.t --older-than 0s
 check_eq "nothing orphaned by expire" "0" "$(sed -n 's/^deleted \([0-9]*\) orphan.*/\1/p' <<<"$OUT")"
+
+# ---- silt convert --table killed the same way: exactly once across crashes ----
+# Each round adds new raw objects and kills a convert over all of them; a kill before the swap
+# leaves the table as it was (the next convert converts those objects again), a kill after it
+# has committed them with their bookmark. One undisturbed convert at the end must leave exactly
+# the rows of all raw objects, and neither expire nor remove-orphans may lose the bookmark.
+LOGS_DIR="$T/wh/crash/logs"
+run gen s3_access -o raw/b0 --bytes 512KiB --days 1 --seed 100
+run convert --format s3_access --input raw --table crash.logs -q
+[[ "$RC" == 0 ]] || fail "first convert --table: $ERR"
+value "SELECT count(*) FROM crash.logs"
+LOGS=$VAL
+CONVERT_KILLS=0
+for ((j = 1; j <= ${CONVERT_ROUNDS:-8}; j++)); do
+  run gen s3_access -o "raw/b$j" --bytes 512KiB --days 1 --seed $((100 + j))
+  value "SELECT count(*) FROM read_log('raw/b$j', format => 's3_access')"
+  added=$VAL
+  SILT_TEST_PAUSE_BEFORE_COMMIT_MS=$PAUSE_MS SILT_TEST_PAUSE_AFTER_COMMIT_MS=$AFTER_MS \
+    "$SILT" convert --format s3_access --input raw --table crash.logs -q >/dev/null 2>"$T/convert.err" &
+  kill_at $((j % 4)) $! "$LOGS_DIR"
+  rc=$?
+  [[ "$rc" == 137 ]] && CONVERT_KILLS=$((CONVERT_KILLS + 1))
+  value "SELECT count(*) FROM crash.logs"
+  echo "convert round $j: kill $HOW (exit $rc); table at $VAL rows (was $LOGS, this round's objects $added)"
+  # Objects of earlier rounds whose convert was killed before its swap come along too.
+  if ((VAL < LOGS)); then fail "convert round $j: the table lost rows ($LOGS -> $VAL)"; fi
+  LOGS=$VAL
+done
+((CONVERT_KILLS > 0)) && pass "$CONVERT_KILLS converts killed" || fail "no convert was killed"
+value "SELECT count(*) FROM read_log('raw', format => 's3_access')"
+RAW=$VAL
+run convert --format s3_access --input raw --table crash.logs -q
+[[ "$RC" == 0 ]] || fail "convert after the kills: $ERR"
+value "SELECT count(*) FROM crash.logs"
+check_eq "after the killed converts, one more holds every raw row exactly once" "$RAW" "$VAL"
+# A later snapshot of another writer, so expiry removes every convert snapshot.
+run table append crash.logs --sql "SELECT 'crash-test' AS operation"
+[[ "$RC" == 0 ]] || fail "append to crash.logs: $ERR"
+run table expire crash.logs --older-than 0s --retain-last 1
+[[ "$RC" == 0 ]] || fail "expire crash.logs: $ERR"
+check_contains() { if [[ "$2" == *"$3"* ]]; then pass "$1"; else fail "$1: [$3] not found in [$2]"; fi; }
+check_contains "expire carries the bookmark forward" "$OUT" "kept in table property silt.bookmark."
+run table remove-orphans crash.logs --older-than 0s
+[[ "$RC" == 0 ]] || fail "remove-orphans crash.logs: $ERR"
+run convert --format s3_access --input raw --table crash.logs -q
+[[ "$RC" == 0 ]] || fail "convert after expire and remove-orphans: $ERR"
+value "SELECT count(*) FROM crash.logs"
+check_eq "after expire and remove-orphans, a re-run converts nothing again" "$((RAW + 1))" "$VAL"
+check_eq "no temporary files left in crash.logs" "" "$(find "$LOGS_DIR" -name '.silt-tmp-*')"
+check_eq "only the carried bookmark is left" "1" "$(find "$LOGS_DIR/silt/bookmarks" -type f | wc -l)"
 
 if ((FAILURES > 0)); then
   echo "$FAILURES check(s) failed" >&2
