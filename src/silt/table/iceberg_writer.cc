@@ -1111,11 +1111,13 @@ static Result<AppendResult> AppendAttempt(Warehouse& warehouse, query::Database&
 Result<AppendResult> AppendQuery(Warehouse& warehouse, query::Database& db,
                                  const AppendRequest& request) {
   // Another writer's schema change that the written files do not fit: write them again
-  // against the new schema (a few times; each is a lost race to a schema change).
+  // against the new schema. Each retry is a lost race to another writer's schema change (n
+  // appends adding columns at once need up to n - 1), so the limit only stops a livelock.
   for (int attempt = 1;; ++attempt) {
     bool rewrite = false;
     auto r = AppendAttempt(warehouse, db, request, &rewrite);
-    if (r.ok() || !rewrite || attempt >= 4) return r;
+    if (r.ok()) r->schema_rewrites = attempt - 1;
+    if (r.ok() || !rewrite || attempt >= 10) return r;
   }
 }
 

@@ -144,6 +144,9 @@ struct AppendResult {
   // "name: int -> long" per widened column. Empty when the schema stayed as it was.
   std::vector<std::string> added_columns;
   std::vector<std::string> widened_columns;
+  // How often the files were written again because another writer's schema change made the
+  // ones written before not fit (normally 0).
+  int schema_rewrites = 0;
 };
 
 // Appends the result of request.select_sql to the table, as one snapshot. `db` must be open
