@@ -381,6 +381,25 @@ TEST_F(SchemaEvolutionTest, ConvertToTableAddsAKeyPatternColumn) {
             "true|true|b|b");
 }
 
+// A table another engine created with a decimal column: alter widens its precision (silt's
+// appends do not write decimals, so this is the way to evolve one).
+TEST_F(SchemaEvolutionTest, AlterWidensDecimalPrecision) {
+  iceberg::CreateTableOptions o;
+  o.location = wh_->uri() + "/t/dec";
+  o.schema.fields.push_back({1, "amount", false, iceberg::Type::Decimal(9, 2), ""});
+  auto md = iceberg::NewTableMetadata(o);
+  ASSERT_TRUE(md.ok()) << md.status().ToString();
+  ASSERT_TRUE(wh_->catalog().CreateNamespace("t").ok());
+  ASSERT_TRUE(catalog::CreateTable(wh_->catalog(), wh_->io(), "t.dec", *md).ok());
+  AlterTableRequest widen{"t.dec", AlterKind::kWidenColumn, "amount", "", "decimal(18, 2)", ""};
+  auto r = AlterIcebergTable(*wh_, widen);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->change, "widened column amount from decimal(9,2) to decimal(18,2)");
+  EXPECT_EQ(Meta("t.dec").CurrentSchema()->fields[0].type->ToString(), "decimal(18,2)");
+  widen.type = "decimal(20,3)";  // another scale: not a promotion
+  EXPECT_FALSE(AlterIcebergTable(*wh_, widen).ok());
+}
+
 TEST(SchemaPlanTest, PlansAndFits) {
   iceberg::Schema s = *SchemaFromColumns({{"a", "BIGINT", ""}, {"b", "INTEGER", ""}});
   iceberg::PartitionSpec unpartitioned;
