@@ -529,8 +529,8 @@ scenario_errors() {
   check_contains "sql: glob matching nothing says so" "$ERR" "no objects match 'raw/nomatch*'"
 
   run convert --format s3_access --input raw
-  check_nonzero "convert without --output"
-  check_contains "convert without --output names the option" "$ERR" "--output is required"
+  check_rc "convert without --output or --table" 2
+  check_contains "convert without --output names the options" "$ERR" "give --output <dir> (Parquet files) or --table <ns.name>"
   check_contains "convert without --output gives a usage hint" "$ERR" "--help"
   run convert --input raw --output out
   check_nonzero "convert without --format"

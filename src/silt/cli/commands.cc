@@ -1,5 +1,7 @@
 #include "silt/cli/commands.h"
 
+#include "silt/cli/table_cli.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,15 +42,8 @@ namespace silt::cli {
 
 namespace {
 
-int Fail(const Status& s) {
-  fmt::print(stderr, "silt: error: {}\n", s.message());
-  switch (s.code()) {
-    case StatusCode::kInvalidArgument: return 2;
-    case StatusCode::kNotFound: return 3;
-    case StatusCode::kPermissionDenied: return 4;
-    default: return 1;
-  }
-}
+// "silt: error: ..." and the exit code for `s` (table_cli.h).
+int Fail(const Status& s) { return TableFail(s); }
 
 std::string Thousands(uint64_t v) {
   std::string s = std::to_string(v);
@@ -176,7 +171,7 @@ void AddConvert(CLI::App& app, int* exit_code) {
       return;
     }
     if (o->c.output.empty() && o->table.empty()) {
-      *exit_code = Fail(Status::InvalidArgument("give --output <dir> (Parquet files) or --table <ns.name> (an Iceberg table)"));
+      *exit_code = Fail(Status::InvalidArgument("give --output <dir> (Parquet files) or --table <ns.name> (an Iceberg table); see silt convert --help"));
       return;
     }
     auto part = table::ParsePartitioning(o->partition);
