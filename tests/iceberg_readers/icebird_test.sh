@@ -104,9 +104,18 @@ same_as_silt() {  # same_as_silt <step> <query over the raw logs the table must 
     fail "after $1, icebird / silt sql / the raw logs disagree on logs.cow:"$'\n'"raw:"$'\n'"$want_raw"$'\n'"silt sql:"$'\n'"$want_table"$'\n'"icebird:"$'\n'"$got"
   fi
 }
-must "$SILT" table delete logs.cow --where "http_status = 404 OR error_code = 'NoSuchKey'"
-KEEP="(http_status = 404 OR error_code = 'NoSuchKey') IS NOT TRUE"
+# The delete touches the first day only: the second day's files stay as they are.
+day2_files() { "$SILT" table files logs.cow | awk '$2 == "request_time_day=2024-03-02" {print $1}' | sort; }
+day2_before=$(day2_files)
+DEL="(http_status = 404 OR error_code = 'NoSuchKey') AND request_time < TIMESTAMPTZ '2024-03-02 00:00:00+00'"
+must "$SILT" table delete logs.cow --where "$DEL"
+KEEP="($DEL) IS NOT TRUE"
 same_as_silt "delete" "$Q1 WHERE $KEEP"
+if [[ -n "$day2_before" && "$(day2_files)" == "$day2_before" ]]; then
+  pass "the delete kept the files it did not touch"
+else
+  fail "the delete changed the second day's files:"$'\n'"$day2_before"$'\n'"now:"$'\n'"$(day2_files)"
+fi
 must "$SILT" table overwrite logs.cow --where "request_time < TIMESTAMPTZ '2024-03-01 06:00:00+00'" \
   --sql "$Q1 WHERE request_time < TIMESTAMPTZ '2024-03-01 06:00:00+00' AND http_status = 200"
 KEEP2="($KEEP AND request_time >= TIMESTAMPTZ '2024-03-01 06:00:00+00') OR (request_time < TIMESTAMPTZ '2024-03-01 06:00:00+00' AND http_status = 200)"
