@@ -15,6 +15,7 @@
 #include "silt/iceberg/table_ops.h"
 #include "silt/s3/crypto.h"
 #include "silt/table/iceberg_writer.h"
+#include "silt/table/schema_evolution.h"
 
 namespace silt::table {
 
@@ -193,11 +194,17 @@ Result<Committed> CommitRewrite(Warehouse& warehouse, CommitPlan plan) {
         ++attempt;
         if (plan.on_attempt) plan.on_attempt(attempt);
         const iceberg::PartitionSpec* spec = base.DefaultSpec();
-        if (plan.written_with &&
-            (spec == nullptr || spec->spec_id != plan.written_with->second ||
-             base.current_schema_id != plan.written_with->first)) {
-          return Status::PreconditionFailed(fmt::format(
-              "table {} changed its schema or partitioning meanwhile; run again", p.identifier));
+        if (plan.written_with) {
+          // The new files must fit the table as it is now: the same spec, and the schema they
+          // were written with or one they read correctly under (e.g. a column added since).
+          const iceberg::Schema* written = base.SchemaById(plan.written_with->first);
+          const iceberg::Schema* current = base.CurrentSchema();
+          if (spec == nullptr || spec->spec_id != plan.written_with->second || written == nullptr ||
+              current == nullptr ||
+              (base.current_schema_id != plan.written_with->first && !FilesFitSchema(*written, *current))) {
+            return Status::PreconditionFailed(fmt::format(
+                "table {} changed its schema or partitioning meanwhile; run again", p.identifier));
+          }
         }
         const iceberg::Snapshot* cur = base.CurrentSnapshot();
         const std::optional<int64_t> now = cur ? std::optional<int64_t>(cur->snapshot_id) : std::nullopt;

@@ -21,7 +21,9 @@
 // committing are kept (the commit is retried on top of them); a delete or overwrite whose
 // filter matches rows such an append added fails with PreconditionFailed instead of leaving
 // them (serializable, as Iceberg's default isolation). A file removed by a concurrent commit
-// makes the rewrite fail with PreconditionFailed (run again).
+// makes the rewrite fail with PreconditionFailed (run again), as does a concurrent change of
+// the partition spec or a schema change the new files do not fit (schema_evolution.h
+// FilesFitSchema; a column added meanwhile is fine).
 //
 // Thread safety: functions are reentrant; one Database must not be used by two calls at once.
 #pragma once

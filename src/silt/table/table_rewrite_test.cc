@@ -352,6 +352,25 @@ TEST_F(TableRewriteTest, AnAppendDuringCompactionIsKept) {
   EXPECT_EQ(Unreachable(), 0u);
 }
 
+TEST_F(TableRewriteTest, AColumnAddedDuringCompactionIsKept) {
+  for (int i = 0; i < 3; ++i) Append(Raw(fmt::format(" WHERE hash(request_id) % 3 = {}", i)));
+  auto other = OpenDb();
+  CompactOptions o;
+  o.on_commit_attempt = [&](int attempt) {
+    // An append that adds a column: the compacted files (without it) still fit the schema.
+    if (attempt == 1) Append(Raw(" WHERE http_status = 200").replace(0, 8, "SELECT 42::BIGINT AS extra, *"), "logs.access", other.get());
+  };
+  auto r = Compact(*wh_, *db_, "logs.access", o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->attempts, 2);
+  EXPECT_EQ(One("SELECT count(*) || '/' || count(extra) || '/' || sum(extra) FROM logs.access"),
+            One(fmt::format("SELECT (SELECT count(*) FROM ({0})) + n || '/' || n || '/' || 42 * n FROM "
+                            "(SELECT count(*) AS n FROM ({1}))",
+                            Raw(), Raw(" WHERE http_status = 200"))));
+  EXPECT_EQ(Meta().CurrentSnapshot()->operation(), "replace");
+  EXPECT_EQ(One(Print("logs.access")), One(Print("(" + Raw() + " UNION ALL " + Raw(" WHERE http_status = 200") + ")")));
+}
+
 TEST_F(TableRewriteTest, ConcurrentAppendsAndCompactionLoseNoRow) {
   for (int i = 0; i < 6; ++i) Append(Raw(fmt::format(" WHERE hash(request_id) % 6 = {}", i)));
   std::atomic<bool> done{false};
