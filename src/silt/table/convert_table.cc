@@ -265,6 +265,8 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
         if (!line.empty() && committed.insert(line).second) bookmark_text += line + "\n";
         pos = nl + 1;
       }
+      // The snapshot that committed them expired: the current one holds their rows.
+      if (s.snapshot_id == 0) s.snapshot_id = loaded->metadata.current_snapshot_id.value_or(0);
     }
   } else if (!loaded.status().IsNotFound()) {
     return loaded.status();

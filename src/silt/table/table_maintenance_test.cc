@@ -271,6 +271,7 @@ TEST_F(TableMaintenanceTest, BookmarksSurviveExpirySoConvertStillSkipsCommittedI
   auto again = Convert("logs.t");
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_TRUE(again->already_committed);
+  EXPECT_EQ(again->snapshot_id, *Load("logs.t").metadata.current_snapshot_id);  // c1's expired
   EXPECT_EQ(One("SELECT count(*) FROM logs.t"), rows1);
 
   // New objects: only they are converted; the new bookmark holds both runs.
