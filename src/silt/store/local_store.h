@@ -36,7 +36,7 @@ class LocalStore : public Store {
   // `root` is an absolute path to an existing directory (OpenStore checks this). The store does
   // not create or validate it.
   explicit LocalStore(std::string root);
-  ~LocalStore() override = default;
+  ~LocalStore() override;
 
   LocalStore(const LocalStore&) = delete;
   LocalStore& operator=(const LocalStore&) = delete;
@@ -88,6 +88,7 @@ class LocalStore : public Store {
   std::string PathOf(std::string_view key) const;
 
   const std::string root_;  // absolute, no trailing '/' unless it is "/"
+  const int root_fd_;       // O_PATH descriptor of the root (-1 if it could not be opened)
 };
 
 }  // namespace silt::store
