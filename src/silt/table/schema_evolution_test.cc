@@ -19,27 +19,16 @@
 #include "silt/table/convert_table.h"
 #include "silt/table/iceberg_writer.h"
 #include "silt/table/table_sql.h"
+#include "silt/table/table_test_util.h"
 
 namespace silt::table {
 namespace {
 
 namespace fs = std::filesystem;
 
-class SchemaEvolutionTest : public ::testing::Test {
+class SchemaEvolutionTest : public testing::WarehouseTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / fmt::format("silt-evolve-{}-{}", ::getpid(), counter_++);
-    fs::create_directories(dir_);
-    WarehouseOptions wo;
-    wo.location = (dir_ / "wh").string();
-    auto wh = Warehouse::Open(wo);
-    ASSERT_TRUE(wh.ok()) << wh.status().ToString();
-    wh_ = std::move(wh).value();
-    auto db = query::Database::Open(query::DatabaseOptions{.threads = 2, .memory_limit = {}, .path = ":memory:"});
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(db).value();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  SchemaEvolutionTest() : WarehouseTest("evolve") {}
 
   void Create(const std::string& id, const std::string& columns, const std::string& partition_by = "") {
     CreateTableRequest create;
@@ -87,10 +76,6 @@ class SchemaEvolutionTest : public ::testing::Test {
     return n;
   }
 
-  static inline int counter_ = 0;
-  fs::path dir_;
-  std::unique_ptr<Warehouse> wh_;
-  std::unique_ptr<query::Database> db_;
 };
 
 TEST_F(SchemaEvolutionTest, NewColumnIsAddedWithTheDataInOneCommit) {

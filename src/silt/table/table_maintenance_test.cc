@@ -21,6 +21,7 @@
 #include "silt/table/convert_table.h"
 #include "silt/table/iceberg_writer.h"
 #include "silt/table/table_sql.h"
+#include "silt/table/table_test_util.h"
 
 namespace silt::table {
 namespace {
@@ -33,23 +34,12 @@ iceberg::PlanOptions At(int64_t snapshot_id) {
   return o;
 }
 
-class TableMaintenanceTest : public ::testing::Test {
+class TableMaintenanceTest : public testing::WarehouseTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / fmt::format("silt-maint-{}-{}", ::getpid(), counter_++);
-    fs::create_directories(dir_);
-    WarehouseOptions wo;
-    wo.location = (dir_ / "wh").string();
-    auto wh = Warehouse::Open(wo);
-    ASSERT_TRUE(wh.ok()) << wh.status().ToString();
-    wh_ = std::move(wh).value();
-    auto db = query::Database::Open(query::DatabaseOptions{.threads = 2, .memory_limit = {}, .path = ":memory:"});
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(db).value();
-  }
+  TableMaintenanceTest() : WarehouseTest("maint") {}
   void TearDown() override {
     ::unsetenv("SILT_TEST_PAUSE_BEFORE_COMMIT_MS");
-    fs::remove_all(dir_);
+    WarehouseTest::TearDown();
   }
 
   void Create(const std::string& table, const std::string& columns = "id BIGINT, v VARCHAR") {
@@ -144,10 +134,6 @@ class TableMaintenanceTest : public ::testing::Test {
     return ConvertToTable(o, table, *wh_);
   }
 
-  static inline int counter_ = 0;
-  fs::path dir_;
-  std::unique_ptr<Warehouse> wh_;
-  std::unique_ptr<query::Database> db_;
 };
 
 TEST_F(TableMaintenanceTest, ExpireKeepsRetainedAnswersAndDeletesOnlyWhatExpiredUsed) {

@@ -19,44 +19,20 @@
 #include "silt/iceberg/table_ops.h"
 #include "silt/table/iceberg_writer.h"
 #include "silt/table/table_sql.h"
+#include "silt/table/table_test_util.h"
 
 namespace silt::table {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TableRewriteTest : public ::testing::Test {
+class TableRewriteTest : public testing::WarehouseTest {
  protected:
+  TableRewriteTest() : WarehouseTest("rewrite") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / fmt::format("silt-rewrite-{}-{}", ::getpid(), counter_++);
-    fs::create_directories(dir_);
-    auto st = store::OpenStore(*ParseUri((dir_ / "raw").string()), true);
-    ASSERT_TRUE(st.ok());
-    gen::S3AccessGenOptions o;
-    o.total_bytes = 2 << 20;
-    o.objects = 6;
-    o.days = 3;  // 2024-03-01 .. 2024-03-03
-    o.seed = 7;
-    o.prefix = "";
-    ASSERT_TRUE(gen::GenerateS3Access(o, **st).ok());
-    WarehouseOptions wo;
-    wo.location = (dir_ / "wh").string();
-    auto wh = Warehouse::Open(wo);
-    ASSERT_TRUE(wh.ok()) << wh.status().ToString();
-    wh_ = std::move(wh).value();
-    db_ = OpenDb();
-    CreateTableRequest create;
-    create.identifier = "logs.access";
-    create.schema = *SchemaFromColumns(*ColumnsOfFormat("s3_access"));
-    create.partition_by = *ParsePartitionBy("day(request_time)");
-    ASSERT_TRUE(CreateIcebergTable(*wh_, create).ok());
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  static std::unique_ptr<query::Database> OpenDb() {
-    auto db = query::Database::Open(query::DatabaseOptions{.threads = 2, .memory_limit = {}, .path = ":memory:"});
-    EXPECT_TRUE(db.ok());
-    return std::move(db).value();
+    WarehouseTest::SetUp();
+    GenerateLogs("raw", 2 << 20, 6, 3, 7);  // 2024-03-01 .. 2024-03-03
+    CreateFromFormat("logs.access", "s3_access", "day(request_time)");
   }
   std::string Raw(const std::string& where = "") {
     return fmt::format("SELECT * FROM read_log('{}', format => 's3_access'){}", (dir_ / "raw").string(), where);
@@ -69,15 +45,6 @@ class TableRewriteTest : public ::testing::Test {
     auto r = AppendQuery(*wh_, db ? *db : *db_, a);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? r->snapshot_id : 0;
-  }
-  // One value of a query over catalog tables and/or raw logs.
-  std::string One(const std::string& sql) {
-    auto text = BindCatalogTables(*db_, *wh_, sql, {}, nullptr);
-    EXPECT_TRUE(text.ok()) << sql << ": " << text.status().ToString();
-    if (!text.ok()) return "";
-    auto r = db_->Query(*text);
-    EXPECT_TRUE(r.ok()) << *text << ": " << r.status().ToString();
-    return r.ok() && r->row_count() > 0 ? r->Text(0, 0) : "";
   }
   // A fingerprint of a relation's rows.
   static std::string Print(const std::string& from) {
@@ -107,11 +74,6 @@ class TableRewriteTest : public ::testing::Test {
     }
     return n;
   }
-
-  static inline int counter_ = 0;
-  fs::path dir_;
-  std::unique_ptr<Warehouse> wh_;
-  std::unique_ptr<query::Database> db_;
 };
 
 TEST_F(TableRewriteTest, DeleteByFilterLeavesTheOtherRows) {

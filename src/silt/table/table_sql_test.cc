@@ -11,44 +11,21 @@
 
 #include "silt/gen/s3_access_gen.h"
 #include "silt/table/iceberg_writer.h"
+#include "silt/table/table_test_util.h"
 
 namespace silt::table {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TableSqlTest : public ::testing::Test {
+class TableSqlTest : public testing::WarehouseTest {
  protected:
+  TableSqlTest() : WarehouseTest("tablesql") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / fmt::format("silt-tablesql-{}-{}", ::getpid(), counter_++);
-    fs::create_directories(dir_);
-    // Five days of logs.
-    auto st = store::OpenStore(*ParseUri((dir_ / "raw").string()), true);
-    ASSERT_TRUE(st.ok());
-    gen::S3AccessGenOptions o;
-    o.total_bytes = 3 << 20;
-    o.objects = 10;
-    o.days = 5;
-    o.seed = 5;
-    o.prefix = "";
-    ASSERT_TRUE(gen::GenerateS3Access(o, **st).ok());
-    WarehouseOptions wo;
-    wo.location = (dir_ / "wh").string();
-    auto wh = Warehouse::Open(wo);
-    ASSERT_TRUE(wh.ok()) << wh.status().ToString();
-    wh_ = std::move(wh).value();
-    auto db = query::Database::Open(query::DatabaseOptions{.threads = 2, .memory_limit = {}, .path = ":memory:"});
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(db).value();
-    CreateTableRequest create;
-    create.identifier = "logs.access";
-    auto cols = ColumnsOfFormat("s3_access");
-    ASSERT_TRUE(cols.ok());
-    create.schema = *SchemaFromColumns(*cols);
-    create.partition_by = *ParsePartitionBy("day(request_time)");
-    ASSERT_TRUE(CreateIcebergTable(*wh_, create).ok());
+    WarehouseTest::SetUp();
+    GenerateLogs("raw", 3 << 20, 10, 5, 5);  // five days
+    CreateFromFormat("logs.access", "s3_access", "day(request_time)");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   int64_t Append(const std::string& where) {
     AppendRequest a;
@@ -61,21 +38,6 @@ class TableSqlTest : public ::testing::Test {
   std::string Raw() {
     return fmt::format("SELECT * FROM read_log('{}', format => 's3_access')", (dir_ / "raw").string());
   }
-  // Binds and runs a one-value query.
-  std::string One(const std::string& sql, std::vector<BoundTable>* bound = nullptr,
-                  BindOptions options = {}) {
-    auto text = BindCatalogTables(*db_, *wh_, sql, options, bound);
-    EXPECT_TRUE(text.ok()) << sql << ": " << text.status().ToString();
-    if (!text.ok()) return "";
-    auto r = db_->Query(*text);
-    EXPECT_TRUE(r.ok()) << *text << ": " << r.status().ToString();
-    return r.ok() && r->row_count() > 0 ? r->Text(0, 0) : "";
-  }
-
-  static inline int counter_ = 0;
-  fs::path dir_;
-  std::unique_ptr<Warehouse> wh_;
-  std::unique_ptr<query::Database> db_;
 };
 
 TEST_F(TableSqlTest, TablesAnswerLikeTheRawLogs) {
