@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ Result<std::unique_ptr<table::Warehouse>> OpenWarehouse(const WarehouseFlags& f,
 std::string TimeMs(int64_t ms);
 // Rows as aligned columns under a header, on standard output.
 void PrintTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
+
+// Runs `run` when `cmd` is chosen and stores its exit code (0, or TableFail's) in *exit_code.
+void OnRun(CLI::App* cmd, int* exit_code, std::function<Status()> run);
 
 // Subcommand groups of `silt table`, each in its own file.
 void AddTableRewrite(CLI::App* table, int* exit_code);      // delete / overwrite / compact

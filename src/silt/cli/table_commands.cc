@@ -34,6 +34,13 @@ int TableFail(const Status& s) {
   }
 }
 
+void OnRun(CLI::App* cmd, int* exit_code, std::function<Status()> run) {
+  cmd->callback([exit_code, run = std::move(run)]() {
+    Status st = run();
+    *exit_code = st.ok() ? 0 : TableFail(st);
+  });
+}
+
 void AddWarehouseFlags(CLI::App* cmd, WarehouseFlags* f) {
   cmd->add_option("--warehouse,-w", f->warehouse,
                   "Warehouse folder or s3://bucket/prefix holding the tables (default: "
@@ -142,49 +149,45 @@ void AddTableCreate(CLI::App* table, int* exit_code) {
                   "Partition spec, e.g. 'day(request_time)' or 'hour(ts), bucket(16, id)'");
   cmd->add_option("--property", o->properties, "Table property KEY=VALUE (repeatable)");
   AddWarehouseFlags(cmd, &o->wh);
-  cmd->callback([o, exit_code]() {
-    auto run = [&]() -> Status {
-      if (o->format.empty() && o->columns.empty() && o->query.empty()) {
-        return Status::InvalidArgument(
-            "say which columns the table has: --format <format>, --columns '<name TYPE, ...>' or "
-            "--like '<SELECT ...>'");
+  OnRun(cmd, exit_code, [o]() -> Status {
+    if (o->format.empty() && o->columns.empty() && o->query.empty()) {
+      return Status::InvalidArgument(
+          "say which columns the table has: --format <format>, --columns '<name TYPE, ...>' or "
+          "--like '<SELECT ...>'");
+    }
+    std::vector<table::ColumnDecl> cols;
+    if (!o->format.empty()) {
+      SILT_ASSIGN_OR_RETURN(cols, table::ColumnsOfFormat(o->format));
+    } else if (!o->columns.empty()) {
+      SILT_ASSIGN_OR_RETURN(cols, table::ParseColumnList(o->columns));
+    } else {
+      SILT_ASSIGN_OR_RETURN(auto db, query::Database::Open());
+      SILT_ASSIGN_OR_RETURN(cols, table::ColumnsOfQuery(*db, o->query));
+    }
+    table::CreateTableRequest req;
+    req.identifier = o->identifier;
+    SILT_ASSIGN_OR_RETURN(req.schema, table::SchemaFromColumns(cols));
+    SILT_ASSIGN_OR_RETURN(req.partition_by, table::ParsePartitionBy(o->partition_by));
+    for (const auto& kv : o->properties) {
+      const size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return Status::InvalidArgument(fmt::format("--property '{}' is not KEY=VALUE", kv));
       }
-      std::vector<table::ColumnDecl> cols;
-      if (!o->format.empty()) {
-        SILT_ASSIGN_OR_RETURN(cols, table::ColumnsOfFormat(o->format));
-      } else if (!o->columns.empty()) {
-        SILT_ASSIGN_OR_RETURN(cols, table::ParseColumnList(o->columns));
-      } else {
-        SILT_ASSIGN_OR_RETURN(auto db, query::Database::Open());
-        SILT_ASSIGN_OR_RETURN(cols, table::ColumnsOfQuery(*db, o->query));
-      }
-      table::CreateTableRequest req;
-      req.identifier = o->identifier;
-      SILT_ASSIGN_OR_RETURN(req.schema, table::SchemaFromColumns(cols));
-      SILT_ASSIGN_OR_RETURN(req.partition_by, table::ParsePartitionBy(o->partition_by));
-      for (const auto& kv : o->properties) {
-        const size_t eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0) {
-          return Status::InvalidArgument(fmt::format("--property '{}' is not KEY=VALUE", kv));
-        }
-        req.properties[kv.substr(0, eq)] = kv.substr(eq + 1);
-      }
-      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, true));
-      SILT_ASSIGN_OR_RETURN(catalog::CommitResult created, table::CreateIcebergTable(*wh, req));
-      const auto& m = created.metadata;
-      std::string spec;
-      for (const auto& pf : m.DefaultSpec()->fields) {
-        spec += (spec.empty() ? "" : ", ") + table::TrinoPartitionField(pf, *m.CurrentSchema());
-      }
-      fmt::print("created table {} ({} columns{})\n", o->identifier, m.CurrentSchema()->fields.size(),
-                 spec.empty() ? ", unpartitioned" : ", partitioned by " + spec);
-      fmt::print("  location  {}\n", m.location);
-      fmt::print("  metadata  {}\n", created.metadata_location);
-      fmt::print("  catalog   {} ({})\n", wh->catalog().name(), wh->catalog_path());
-      return Status::OK();
-    };
-    Status st = run();
-    *exit_code = st.ok() ? 0 : TableFail(st);
+      req.properties[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, true));
+    SILT_ASSIGN_OR_RETURN(catalog::CommitResult created, table::CreateIcebergTable(*wh, req));
+    const auto& m = created.metadata;
+    std::string spec;
+    for (const auto& pf : m.DefaultSpec()->fields) {
+      spec += (spec.empty() ? "" : ", ") + table::TrinoPartitionField(pf, *m.CurrentSchema());
+    }
+    fmt::print("created table {} ({} columns{})\n", o->identifier, m.CurrentSchema()->fields.size(),
+               spec.empty() ? ", unpartitioned" : ", partitioned by " + spec);
+    fmt::print("  location  {}\n", m.location);
+    fmt::print("  metadata  {}\n", created.metadata_location);
+    fmt::print("  catalog   {} ({})\n", wh->catalog().name(), wh->catalog_path());
+    return Status::OK();
   });
 }
 
@@ -198,37 +201,33 @@ void AddTableList(CLI::App* table, int* exit_code) {
       "list", "List the tables of the warehouse (or of one namespace), one namespace.table per line.");
   cmd->add_option("namespace", o->ns, "Only this namespace");
   AddWarehouseFlags(cmd, &o->wh);
-  cmd->callback([o, exit_code]() {
-    auto run = [&]() -> Status {
-      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-      std::vector<std::string> namespaces;
-      if (!o->ns.empty()) {
-        SILT_RETURN_IF_ERROR(catalog::ValidateNamespace(o->ns));
-        SILT_ASSIGN_OR_RETURN(bool exists, wh->catalog().NamespaceExists(o->ns));
-        if (!exists) {
-          SILT_ASSIGN_OR_RETURN(auto all, wh->catalog().ListNamespaces());
-          std::string known;
-          for (const auto& n : all) known += (known.empty() ? "" : ", ") + n;
-          return Status::NotFound(fmt::format("no namespace {} in warehouse {} (namespaces: {})", o->ns,
-                                              wh->uri(), known.empty() ? "none" : known));
-        }
-        namespaces.push_back(o->ns);
-      } else {
-        SILT_ASSIGN_OR_RETURN(namespaces, wh->catalog().ListNamespaces());
+  OnRun(cmd, exit_code, [o]() -> Status {
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+    std::vector<std::string> namespaces;
+    if (!o->ns.empty()) {
+      SILT_RETURN_IF_ERROR(catalog::ValidateNamespace(o->ns));
+      SILT_ASSIGN_OR_RETURN(bool exists, wh->catalog().NamespaceExists(o->ns));
+      if (!exists) {
+        SILT_ASSIGN_OR_RETURN(auto all, wh->catalog().ListNamespaces());
+        std::string known;
+        for (const auto& n : all) known += (known.empty() ? "" : ", ") + n;
+        return Status::NotFound(fmt::format("no namespace {} in warehouse {} (namespaces: {})", o->ns,
+                                            wh->uri(), known.empty() ? "none" : known));
       }
-      size_t n = 0;
-      for (const auto& ns : namespaces) {
-        SILT_ASSIGN_OR_RETURN(auto tables, wh->catalog().ListTables(ns));
-        for (const auto& t : tables) {
-          fmt::print("{}.{}\n", ns, t);
-          ++n;
-        }
+      namespaces.push_back(o->ns);
+    } else {
+      SILT_ASSIGN_OR_RETURN(namespaces, wh->catalog().ListNamespaces());
+    }
+    size_t n = 0;
+    for (const auto& ns : namespaces) {
+      SILT_ASSIGN_OR_RETURN(auto tables, wh->catalog().ListTables(ns));
+      for (const auto& t : tables) {
+        fmt::print("{}.{}\n", ns, t);
+        ++n;
       }
-      if (n == 0) fmt::print(stderr, "no tables in warehouse {}\n", wh->uri());
-      return Status::OK();
-    };
-    Status st = run();
-    *exit_code = st.ok() ? 0 : TableFail(st);
+    }
+    if (n == 0) fmt::print(stderr, "no tables in warehouse {}\n", wh->uri());
+    return Status::OK();
   });
 }
 
@@ -244,57 +243,53 @@ void AddTableDescribe(CLI::App* table, int* exit_code) {
       "location), then its field ids, partition spec, properties and current snapshot.");
   cmd->add_option("table", o->identifier, "namespace.table")->required();
   AddWarehouseFlags(cmd, &o->wh);
-  cmd->callback([o, exit_code]() {
-    auto run = [&]() -> Status {
-      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-      SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
-      const iceberg::TableMetadata& m = t.metadata;
-      const iceberg::Schema& schema = *m.CurrentSchema();
-      fmt::print("{}\n", table::ShowCreateTable(wh->catalog().name(), o->identifier, m));
-      fmt::print("table            {}\n", o->identifier);
-      fmt::print("catalog          {} ({})\n", wh->catalog().name(), wh->catalog_path());
-      fmt::print("location         {}\n", m.location);
-      fmt::print("metadata         {}\n", t.metadata_location);
-      fmt::print("format           Iceberg v{}, Parquet data files\n", m.format_version);
-      fmt::print("table uuid       {}\n", m.table_uuid);
-      fmt::print("schema id        {} (last column id {})\n", m.current_schema_id, m.last_column_id);
-      fmt::print("\ncolumns\n");
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& f : schema.fields) {
-        rows.push_back({std::to_string(f.id), f.name, f.type->ToString(), f.required ? "required" : "optional", f.doc});
+  OnRun(cmd, exit_code, [o]() -> Status {
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+    SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
+    const iceberg::TableMetadata& m = t.metadata;
+    const iceberg::Schema& schema = *m.CurrentSchema();
+    fmt::print("{}\n", table::ShowCreateTable(wh->catalog().name(), o->identifier, m));
+    fmt::print("table            {}\n", o->identifier);
+    fmt::print("catalog          {} ({})\n", wh->catalog().name(), wh->catalog_path());
+    fmt::print("location         {}\n", m.location);
+    fmt::print("metadata         {}\n", t.metadata_location);
+    fmt::print("format           Iceberg v{}, Parquet data files\n", m.format_version);
+    fmt::print("table uuid       {}\n", m.table_uuid);
+    fmt::print("schema id        {} (last column id {})\n", m.current_schema_id, m.last_column_id);
+    fmt::print("\ncolumns\n");
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& f : schema.fields) {
+      rows.push_back({std::to_string(f.id), f.name, f.type->ToString(), f.required ? "required" : "optional", f.doc});
+    }
+    PrintTable({"  id", "name", "type", "null", "doc"}, [&] {
+      for (auto& r : rows) r[0] = "  " + r[0];
+      return rows;
+    }());
+    const iceberg::PartitionSpec& spec = *m.DefaultSpec();
+    fmt::print("\npartition spec {}{}\n", spec.spec_id, spec.is_unpartitioned() ? ": unpartitioned" : "");
+    if (!spec.is_unpartitioned()) {
+      std::vector<std::vector<std::string>> prow;
+      for (const auto& f : spec.fields) {
+        const iceberg::NestedField* src = schema.FindField(f.source_id);
+        prow.push_back({"  " + std::to_string(f.field_id), f.name, f.transform.ToString(),
+                        src ? src->name : "?", std::to_string(f.source_id)});
       }
-      PrintTable({"  id", "name", "type", "null", "doc"}, [&] {
-        for (auto& r : rows) r[0] = "  " + r[0];
-        return rows;
-      }());
-      const iceberg::PartitionSpec& spec = *m.DefaultSpec();
-      fmt::print("\npartition spec {}{}\n", spec.spec_id, spec.is_unpartitioned() ? ": unpartitioned" : "");
-      if (!spec.is_unpartitioned()) {
-        std::vector<std::vector<std::string>> prow;
-        for (const auto& f : spec.fields) {
-          const iceberg::NestedField* src = schema.FindField(f.source_id);
-          prow.push_back({"  " + std::to_string(f.field_id), f.name, f.transform.ToString(),
-                          src ? src->name : "?", std::to_string(f.source_id)});
-        }
-        PrintTable({"  field id", "name", "transform", "source", "source id"}, prow);
-      }
-      fmt::print("\nproperties\n");
-      for (const auto& [k, v] : m.properties) fmt::print("  {} = {}\n", k, v);
-      const iceberg::Snapshot* cur = m.CurrentSnapshot();
-      if (cur == nullptr) {
-        fmt::print("\ncurrent snapshot: none (the table is empty)\n");
-      } else {
-        fmt::print("\ncurrent snapshot {} ({}, {}), {} snapshot{}\n", cur->snapshot_id, cur->operation(),
-                   TimeMs(cur->timestamp_ms), m.snapshots.size(), m.snapshots.size() == 1 ? "" : "s");
-        fmt::print("  records        {}\n", SummaryValue(*cur, "total-records"));
-        fmt::print("  data files     {}\n", SummaryValue(*cur, "total-data-files"));
-        fmt::print("  size           {}\n",
-                   HumanBytes(static_cast<uint64_t>(cur->SummaryInt("total-files-size"))));
-      }
-      return Status::OK();
-    };
-    Status st = run();
-    *exit_code = st.ok() ? 0 : TableFail(st);
+      PrintTable({"  field id", "name", "transform", "source", "source id"}, prow);
+    }
+    fmt::print("\nproperties\n");
+    for (const auto& [k, v] : m.properties) fmt::print("  {} = {}\n", k, v);
+    const iceberg::Snapshot* cur = m.CurrentSnapshot();
+    if (cur == nullptr) {
+      fmt::print("\ncurrent snapshot: none (the table is empty)\n");
+    } else {
+      fmt::print("\ncurrent snapshot {} ({}, {}), {} snapshot{}\n", cur->snapshot_id, cur->operation(),
+                 TimeMs(cur->timestamp_ms), m.snapshots.size(), m.snapshots.size() == 1 ? "" : "s");
+      fmt::print("  records        {}\n", SummaryValue(*cur, "total-records"));
+      fmt::print("  data files     {}\n", SummaryValue(*cur, "total-data-files"));
+      fmt::print("  size           {}\n",
+                 HumanBytes(static_cast<uint64_t>(cur->SummaryInt("total-files-size"))));
+    }
+    return Status::OK();
   });
 }
 
@@ -310,33 +305,29 @@ void AddTableHistory(CLI::App* table, int* exit_code) {
       "snapshot id, parent id, and whether it is an ancestor of the current snapshot.");
   cmd->add_option("table", o->identifier, "namespace.table")->required();
   AddWarehouseFlags(cmd, &o->wh);
-  cmd->callback([o, exit_code]() {
-    auto run = [&]() -> Status {
-      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-      SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
-      const iceberg::TableMetadata& m = t.metadata;
-      std::set<int64_t> ancestors;
-      for (const iceberg::Snapshot* s = m.CurrentSnapshot(); s != nullptr;
-           s = s->parent_snapshot_id ? m.SnapshotById(*s->parent_snapshot_id) : nullptr) {
-        if (!ancestors.insert(s->snapshot_id).second) break;
-      }
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& e : m.snapshot_log) {
-        const iceberg::Snapshot* s = m.SnapshotById(e.snapshot_id);
-        rows.push_back({TimeMs(e.timestamp_ms), std::to_string(e.snapshot_id),
-                        s ? OrDash(s->parent_snapshot_id) : "-",
-                        ancestors.count(e.snapshot_id) ? "true" : "false"});
-      }
-      if (rows.empty()) {
-        fmt::print(stderr, "table {} has no snapshots yet (append data with `silt table append`)\n",
-                   o->identifier);
-        return Status::OK();
-      }
-      PrintTable({"made_current_at", "snapshot_id", "parent_id", "is_current_ancestor"}, rows);
+  OnRun(cmd, exit_code, [o]() -> Status {
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+    SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
+    const iceberg::TableMetadata& m = t.metadata;
+    std::set<int64_t> ancestors;
+    for (const iceberg::Snapshot* s = m.CurrentSnapshot(); s != nullptr;
+         s = s->parent_snapshot_id ? m.SnapshotById(*s->parent_snapshot_id) : nullptr) {
+      if (!ancestors.insert(s->snapshot_id).second) break;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& e : m.snapshot_log) {
+      const iceberg::Snapshot* s = m.SnapshotById(e.snapshot_id);
+      rows.push_back({TimeMs(e.timestamp_ms), std::to_string(e.snapshot_id),
+                      s ? OrDash(s->parent_snapshot_id) : "-",
+                      ancestors.count(e.snapshot_id) ? "true" : "false"});
+    }
+    if (rows.empty()) {
+      fmt::print(stderr, "table {} has no snapshots yet (append data with `silt table append`)\n",
+                 o->identifier);
       return Status::OK();
-    };
-    Status st = run();
-    *exit_code = st.ok() ? 0 : TableFail(st);
+    }
+    PrintTable({"made_current_at", "snapshot_id", "parent_id", "is_current_ancestor"}, rows);
+    return Status::OK();
   });
 }
 
@@ -353,33 +344,29 @@ void AddTableSnapshots(CLI::App* table, int* exit_code) {
       "names what each commit consumed, silt.run identifies the run).");
   cmd->add_option("table", o->identifier, "namespace.table")->required();
   AddWarehouseFlags(cmd, &o->wh);
-  cmd->callback([o, exit_code]() {
-    auto run = [&]() -> Status {
-      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-      SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
-      std::vector<iceberg::Snapshot> snaps = t.metadata.snapshots;
-      std::stable_sort(snaps.begin(), snaps.end(), [](const auto& a, const auto& b) {
-        return a.sequence_number < b.sequence_number;
-      });
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& s : snaps) {
-        rows.push_back({TimeMs(s.timestamp_ms), std::to_string(s.snapshot_id), OrDash(s.parent_snapshot_id),
-                        std::to_string(s.sequence_number), s.operation(), SummaryValue(s, "added-data-files"),
-                        SummaryValue(s, "added-records"), SummaryValue(s, "total-data-files"),
-                        SummaryValue(s, "total-records"), OtherSummary(s)});
-      }
-      if (rows.empty()) {
-        fmt::print(stderr, "table {} has no snapshots yet (append data with `silt table append`)\n",
-                   o->identifier);
-        return Status::OK();
-      }
-      PrintTable({"committed_at", "snapshot_id", "parent_id", "seq", "operation", "added_files",
-                  "added_records", "total_files", "total_records", "summary"},
-                 rows);
+  OnRun(cmd, exit_code, [o]() -> Status {
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+    SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
+    std::vector<iceberg::Snapshot> snaps = t.metadata.snapshots;
+    std::stable_sort(snaps.begin(), snaps.end(), [](const auto& a, const auto& b) {
+      return a.sequence_number < b.sequence_number;
+    });
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& s : snaps) {
+      rows.push_back({TimeMs(s.timestamp_ms), std::to_string(s.snapshot_id), OrDash(s.parent_snapshot_id),
+                      std::to_string(s.sequence_number), s.operation(), SummaryValue(s, "added-data-files"),
+                      SummaryValue(s, "added-records"), SummaryValue(s, "total-data-files"),
+                      SummaryValue(s, "total-records"), OtherSummary(s)});
+    }
+    if (rows.empty()) {
+      fmt::print(stderr, "table {} has no snapshots yet (append data with `silt table append`)\n",
+                 o->identifier);
       return Status::OK();
-    };
-    Status st = run();
-    *exit_code = st.ok() ? 0 : TableFail(st);
+    }
+    PrintTable({"committed_at", "snapshot_id", "parent_id", "seq", "operation", "added_files",
+                "added_records", "total_files", "total_records", "summary"},
+               rows);
+    return Status::OK();
   });
 }
 
@@ -413,48 +400,44 @@ void AddTableAppend(CLI::App* table, int* exit_code) {
                   "double) in the same commit; error: a column the table lacks is an error")
       ->capture_default_str();
   AddWarehouseFlags(cmd, &o->wh);
-  cmd->callback([o, exit_code]() {
-    auto run = [&]() -> Status {
-      SILT_ASSIGN_OR_RETURN(table::SchemaMode schema_mode, table::ParseSchemaMode(o->schema_mode));
-      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-      query::DatabaseOptions dbo;
-      dbo.threads = o->threads;
-      dbo.memory_limit = o->memory_limit.empty() ? "1GB" : o->memory_limit;
-      SILT_ASSIGN_OR_RETURN(auto db, query::Database::Open(dbo));
-      table::AppendRequest req;
-      req.identifier = o->identifier;
-      req.select_sql = o->sql;
-      while (!req.select_sql.empty() &&
-             (req.select_sql.back() == ';' || isspace(static_cast<unsigned char>(req.select_sql.back())))) {
-        req.select_sql.pop_back();
-      }
-      req.inputs = o->inputs;
-      req.compression = o->compression;
-      req.schema_mode = schema_mode;
-      const uint64_t rejects_before = query::ReadLogRejectsSeen();
-      SILT_ASSIGN_OR_RETURN(table::AppendResult r, table::AppendQuery(*wh, *db, req));
-      const uint64_t rejected = query::ReadLogRejectsSeen() - rejects_before;
-      if (rejected > 0) {
-        fmt::print(stderr,
-                   "note: {} line{} did not parse and {} left out; read_log_rejects(<same arguments>) "
-                   "lists them with reasons\n",
-                   rejected, rejected == 1 ? "" : "s", rejected == 1 ? "was" : "were");
-      }
-      if (r.snapshot_id == 0) {
-        fmt::print("the query returned no rows: nothing appended to {}\n", o->identifier);
-        return Status::OK();
-      }
-      fmt::print("appended {} row{} in {} file{} ({}) to {}\n", r.records, r.records == 1 ? "" : "s",
-                 r.files.size(), r.files.size() == 1 ? "" : "s",
-                 HumanBytes(static_cast<uint64_t>(r.bytes)), o->identifier);
-      fmt::print("  snapshot  {}\n", r.snapshot_id);
-      fmt::print("  metadata  {}\n", r.metadata_location);
-      for (const auto& c : r.added_columns) fmt::print("  added column    {}\n", c);
-      for (const auto& c : r.widened_columns) fmt::print("  widened column  {}\n", c);
+  OnRun(cmd, exit_code, [o]() -> Status {
+    SILT_ASSIGN_OR_RETURN(table::SchemaMode schema_mode, table::ParseSchemaMode(o->schema_mode));
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+    query::DatabaseOptions dbo;
+    dbo.threads = o->threads;
+    dbo.memory_limit = o->memory_limit.empty() ? "1GB" : o->memory_limit;
+    SILT_ASSIGN_OR_RETURN(auto db, query::Database::Open(dbo));
+    table::AppendRequest req;
+    req.identifier = o->identifier;
+    req.select_sql = o->sql;
+    while (!req.select_sql.empty() &&
+           (req.select_sql.back() == ';' || isspace(static_cast<unsigned char>(req.select_sql.back())))) {
+      req.select_sql.pop_back();
+    }
+    req.inputs = o->inputs;
+    req.compression = o->compression;
+    req.schema_mode = schema_mode;
+    const uint64_t rejects_before = query::ReadLogRejectsSeen();
+    SILT_ASSIGN_OR_RETURN(table::AppendResult r, table::AppendQuery(*wh, *db, req));
+    const uint64_t rejected = query::ReadLogRejectsSeen() - rejects_before;
+    if (rejected > 0) {
+      fmt::print(stderr,
+                 "note: {} line{} did not parse and {} left out; read_log_rejects(<same arguments>) "
+                 "lists them with reasons\n",
+                 rejected, rejected == 1 ? "" : "s", rejected == 1 ? "was" : "were");
+    }
+    if (r.snapshot_id == 0) {
+      fmt::print("the query returned no rows: nothing appended to {}\n", o->identifier);
       return Status::OK();
-    };
-    Status st = run();
-    *exit_code = st.ok() ? 0 : TableFail(st);
+    }
+    fmt::print("appended {} row{} in {} file{} ({}) to {}\n", r.records, r.records == 1 ? "" : "s",
+               r.files.size(), r.files.size() == 1 ? "" : "s",
+               HumanBytes(static_cast<uint64_t>(r.bytes)), o->identifier);
+    fmt::print("  snapshot  {}\n", r.snapshot_id);
+    fmt::print("  metadata  {}\n", r.metadata_location);
+    for (const auto& c : r.added_columns) fmt::print("  added column    {}\n", c);
+    for (const auto& c : r.widened_columns) fmt::print("  widened column  {}\n", c);
+    return Status::OK();
   });
 }
 
@@ -482,53 +465,49 @@ void AddTableFiles(CLI::App* table, int* exit_code) {
   cmd->add_option("table", o->identifier, "namespace.table")->required();
   cmd->add_flag("--metrics", o->metrics, "Show each file's column metrics and bounds");
   AddWarehouseFlags(cmd, &o->wh);
-  cmd->callback([o, exit_code]() {
-    auto run = [&]() -> Status {
-      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-      SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
-      SILT_ASSIGN_OR_RETURN(iceberg::FilePlan plan, iceberg::PlanFiles(wh->io(), t.metadata));
-      const iceberg::Schema& schema = *t.metadata.CurrentSchema();
-      const std::string prefix = t.metadata.location + "/";
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& pf : plan.data_files) {
-        const iceberg::DataFile& f = pf.file;
-        const iceberg::PartitionSpec* spec = t.metadata.SpecById(pf.partition_spec_id);
-        std::string partition = spec != nullptr && f.partition.size() == spec->fields.size()
-                                    ? spec->PartitionPath(f.partition)
-                                    : "";
-        std::string path = f.file_path.starts_with(prefix) ? f.file_path.substr(prefix.size()) : f.file_path;
-        rows.push_back({path, partition.empty() ? "-" : partition, std::to_string(f.record_count),
-                        std::to_string(f.file_size_in_bytes), std::to_string(pf.data_sequence_number)});
-      }
-      if (rows.empty()) {
-        fmt::print(stderr, "table {} has no data files\n", o->identifier);
-        return Status::OK();
-      }
-      if (!o->metrics) {
-        PrintTable({"file", "partition", "records", "bytes", "seq"}, rows);
-        return Status::OK();
-      }
-      for (size_t i = 0; i < plan.data_files.size(); ++i) {
-        const iceberg::DataFile& f = plan.data_files[i].file;
-        fmt::print("{}{}  ({} records, {} bytes, partition {})\n", i ? "\n" : "", rows[i][0],
-                   rows[i][2], rows[i][3], rows[i][1]);
-        std::vector<std::vector<std::string>> cols;
-        for (const auto& field : schema.fields) {
-          auto count = [&](const std::map<int, int64_t>& m) {
-            auto it = m.find(field.id);
-            return it == m.end() ? std::string("-") : std::to_string(it->second);
-          };
-          cols.push_back({"  " + std::to_string(field.id), field.name, count(f.value_counts),
-                          count(f.null_value_counts), count(f.column_sizes),
-                          BoundText(schema, field.id, f.lower_bounds),
-                          BoundText(schema, field.id, f.upper_bounds)});
-        }
-        PrintTable({"  id", "column", "values", "nulls", "bytes", "lower", "upper"}, cols);
-      }
+  OnRun(cmd, exit_code, [o]() -> Status {
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+    SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
+    SILT_ASSIGN_OR_RETURN(iceberg::FilePlan plan, iceberg::PlanFiles(wh->io(), t.metadata));
+    const iceberg::Schema& schema = *t.metadata.CurrentSchema();
+    const std::string prefix = t.metadata.location + "/";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& pf : plan.data_files) {
+      const iceberg::DataFile& f = pf.file;
+      const iceberg::PartitionSpec* spec = t.metadata.SpecById(pf.partition_spec_id);
+      std::string partition = spec != nullptr && f.partition.size() == spec->fields.size()
+                                  ? spec->PartitionPath(f.partition)
+                                  : "";
+      std::string path = f.file_path.starts_with(prefix) ? f.file_path.substr(prefix.size()) : f.file_path;
+      rows.push_back({path, partition.empty() ? "-" : partition, std::to_string(f.record_count),
+                      std::to_string(f.file_size_in_bytes), std::to_string(pf.data_sequence_number)});
+    }
+    if (rows.empty()) {
+      fmt::print(stderr, "table {} has no data files\n", o->identifier);
       return Status::OK();
-    };
-    Status st = run();
-    *exit_code = st.ok() ? 0 : TableFail(st);
+    }
+    if (!o->metrics) {
+      PrintTable({"file", "partition", "records", "bytes", "seq"}, rows);
+      return Status::OK();
+    }
+    for (size_t i = 0; i < plan.data_files.size(); ++i) {
+      const iceberg::DataFile& f = plan.data_files[i].file;
+      fmt::print("{}{}  ({} records, {} bytes, partition {})\n", i ? "\n" : "", rows[i][0],
+                 rows[i][2], rows[i][3], rows[i][1]);
+      std::vector<std::vector<std::string>> cols;
+      for (const auto& field : schema.fields) {
+        auto count = [&](const std::map<int, int64_t>& m) {
+          auto it = m.find(field.id);
+          return it == m.end() ? std::string("-") : std::to_string(it->second);
+        };
+        cols.push_back({"  " + std::to_string(field.id), field.name, count(f.value_counts),
+                        count(f.null_value_counts), count(f.column_sizes),
+                        BoundText(schema, field.id, f.lower_bounds),
+                        BoundText(schema, field.id, f.upper_bounds)});
+      }
+      PrintTable({"  id", "column", "values", "nulls", "bytes", "lower", "upper"}, cols);
+    }
+    return Status::OK();
   });
 }
 
@@ -546,41 +525,37 @@ void AddTableDrop(CLI::App* table, int* exit_code) {
   cmd->add_option("table", o->identifier, "namespace.table")->required();
   cmd->add_flag("--purge", o->purge, "Also delete the table's files");
   AddWarehouseFlags(cmd, &o->wh);
-  cmd->callback([o, exit_code]() {
-    auto run = [&]() -> Status {
-      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-      SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
-      // Collect the files before the catalog entry goes (afterwards nothing names them).
-      std::vector<std::string> files;
-      if (o->purge) {
-        SILT_ASSIGN_OR_RETURN(iceberg::ReachableFiles r, iceberg::ListReachableFiles(wh->io(), t.metadata));
-        for (const auto* set : {&r.data_files, &r.manifests, &r.manifest_lists, &r.metadata_files}) {
-          files.insert(files.end(), set->begin(), set->end());
-        }
-        files.push_back(t.metadata_location);
+  OnRun(cmd, exit_code, [o]() -> Status {
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+    SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
+    // Collect the files before the catalog entry goes (afterwards nothing names them).
+    std::vector<std::string> files;
+    if (o->purge) {
+      SILT_ASSIGN_OR_RETURN(iceberg::ReachableFiles r, iceberg::ListReachableFiles(wh->io(), t.metadata));
+      for (const auto* set : {&r.data_files, &r.manifests, &r.manifest_lists, &r.metadata_files}) {
+        files.insert(files.end(), set->begin(), set->end());
       }
-      SILT_RETURN_IF_ERROR(wh->catalog().DropTable(o->identifier));
-      if (!o->purge) {
-        fmt::print("dropped {} from the catalog; its files stay in {} (--purge deletes them)\n",
-                   o->identifier, t.metadata.location);
-        return Status::OK();
-      }
-      SILT_RETURN_IF_ERROR(wh->io().Delete(files).WithContext("the table is dropped, deleting its files"));
-      if (wh->is_local()) {
-        auto key = wh->io().KeyOf(t.metadata.location + "/x");
-        if (key.ok()) {
-          const fs::path dir = fs::path(wh->store().LocalPath(*key)).parent_path();
-          RemoveEmptyDirs(dir / "data");
-          RemoveEmptyDirs(dir / "metadata");
-          RemoveEmptyDirs(dir);
-        }
-      }
-      fmt::print("dropped {} and deleted its {} file{}\n", o->identifier, files.size(),
-                 files.size() == 1 ? "" : "s");
+      files.push_back(t.metadata_location);
+    }
+    SILT_RETURN_IF_ERROR(wh->catalog().DropTable(o->identifier));
+    if (!o->purge) {
+      fmt::print("dropped {} from the catalog; its files stay in {} (--purge deletes them)\n",
+                 o->identifier, t.metadata.location);
       return Status::OK();
-    };
-    Status st = run();
-    *exit_code = st.ok() ? 0 : TableFail(st);
+    }
+    SILT_RETURN_IF_ERROR(wh->io().Delete(files).WithContext("the table is dropped, deleting its files"));
+    if (wh->is_local()) {
+      auto key = wh->io().KeyOf(t.metadata.location + "/x");
+      if (key.ok()) {
+        const fs::path dir = fs::path(wh->store().LocalPath(*key)).parent_path();
+        RemoveEmptyDirs(dir / "data");
+        RemoveEmptyDirs(dir / "metadata");
+        RemoveEmptyDirs(dir);
+      }
+    }
+    fmt::print("dropped {} and deleted its {} file{}\n", o->identifier, files.size(),
+               files.size() == 1 ? "" : "s");
+    return Status::OK();
   });
 }
 

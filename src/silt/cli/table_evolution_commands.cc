@@ -84,18 +84,14 @@ void AddTableEvolution(CLI::App* table, int* exit_code) {
       ->required();
   cmd->add_option("--doc", o->doc, "With add-column: the column's documentation");
   AddWarehouseFlags(cmd, &o->wh);
-  cmd->callback([o, exit_code]() {
-    auto run = [&]() -> Status {
-      SILT_ASSIGN_OR_RETURN(table::AlterTableRequest req, ParseChange(o->identifier, o->change, o->doc));
-      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-      SILT_ASSIGN_OR_RETURN(table::AlterTableResult r, table::AlterIcebergTable(*wh, req));
-      fmt::print("{}: {}\n", o->identifier, r.change);
-      fmt::print("  schema    {}\n", r.commit.metadata.current_schema_id);
-      fmt::print("  metadata  {}\n", r.commit.metadata_location);
-      return Status::OK();
-    };
-    Status st = run();
-    *exit_code = st.ok() ? 0 : TableFail(st);
+  OnRun(cmd, exit_code, [o]() -> Status {
+    SILT_ASSIGN_OR_RETURN(table::AlterTableRequest req, ParseChange(o->identifier, o->change, o->doc));
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+    SILT_ASSIGN_OR_RETURN(table::AlterTableResult r, table::AlterIcebergTable(*wh, req));
+    fmt::print("{}: {}\n", o->identifier, r.change);
+    fmt::print("  schema    {}\n", r.commit.metadata.current_schema_id);
+    fmt::print("  metadata  {}\n", r.commit.metadata_location);
+    return Status::OK();
   });
 }
 

@@ -63,35 +63,31 @@ void AddTableExpire(CLI::App* table, int* exit_code) {
                   "Always keep this many newest snapshots of the current history (>= 1)")
       ->capture_default_str();
   AddWarehouseFlags(cmd, &o->wh);
-  cmd->callback([o, exit_code]() {
-    auto run = [&]() -> Status {
-      table::ExpireRequest req;
-      SILT_ASSIGN_OR_RETURN(req.older_than_ms, ParseAge("--older-than", o->older_than));
-      req.retain_last = o->retain_last;
-      if (req.retain_last < 1) {
-        return Status::InvalidArgument("--retain-last must be at least 1 (the current snapshot always stays)");
-      }
-      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-      SILT_ASSIGN_OR_RETURN(table::ExpireSummary s, table::ExpireSnapshots(*wh, o->identifier, req));
-      if (s.expired_snapshot_ids.empty()) {
-        fmt::print("nothing to expire in {}: {} kept (none older than {} beyond the newest {})\n",
-                   o->identifier, Plural(s.retained_snapshots, "snapshot"), o->older_than, o->retain_last);
-        return Status::OK();
-      }
-      fmt::print("expired {} of {}, {} kept\n", Plural(s.expired_snapshot_ids.size(), "snapshot"),
-                 o->identifier, s.retained_snapshots);
-      fmt::print("  deleted   {}, {}, {}, {}\n", Plural(s.deleted_data_files.size(), "data file"),
-                 Plural(s.deleted_manifests.size(), "manifest"),
-                 Plural(s.deleted_manifest_lists.size(), "manifest list"),
-                 Plural(s.deleted_bookmarks.size(), "bookmark"));
-      for (const auto& src : s.carried_bookmarks) {
-        fmt::print("  bookmark  of source {} kept in table property {}\n", src, table::BookmarkProperty(src));
-      }
-      fmt::print("  metadata  {}\n", s.metadata_location);
+  OnRun(cmd, exit_code, [o]() -> Status {
+    table::ExpireRequest req;
+    SILT_ASSIGN_OR_RETURN(req.older_than_ms, ParseAge("--older-than", o->older_than));
+    req.retain_last = o->retain_last;
+    if (req.retain_last < 1) {
+      return Status::InvalidArgument("--retain-last must be at least 1 (the current snapshot always stays)");
+    }
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+    SILT_ASSIGN_OR_RETURN(table::ExpireSummary s, table::ExpireSnapshots(*wh, o->identifier, req));
+    if (s.expired_snapshot_ids.empty()) {
+      fmt::print("nothing to expire in {}: {} kept (none older than {} beyond the newest {})\n",
+                 o->identifier, Plural(s.retained_snapshots, "snapshot"), o->older_than, o->retain_last);
       return Status::OK();
-    };
-    Status st = run();
-    *exit_code = st.ok() ? 0 : TableFail(st);
+    }
+    fmt::print("expired {} of {}, {} kept\n", Plural(s.expired_snapshot_ids.size(), "snapshot"),
+               o->identifier, s.retained_snapshots);
+    fmt::print("  deleted   {}, {}, {}, {}\n", Plural(s.deleted_data_files.size(), "data file"),
+               Plural(s.deleted_manifests.size(), "manifest"),
+               Plural(s.deleted_manifest_lists.size(), "manifest list"),
+               Plural(s.deleted_bookmarks.size(), "bookmark"));
+    for (const auto& src : s.carried_bookmarks) {
+      fmt::print("  bookmark  of source {} kept in table property {}\n", src, table::BookmarkProperty(src));
+    }
+    fmt::print("  metadata  {}\n", s.metadata_location);
+    return Status::OK();
   });
 }
 
@@ -117,25 +113,21 @@ void AddTableRemoveOrphans(CLI::App* table, int* exit_code) {
       ->capture_default_str();
   cmd->add_flag("--dry-run,-n", o->dry_run, "List the orphan files, delete nothing");
   AddWarehouseFlags(cmd, &o->wh);
-  cmd->callback([o, exit_code]() {
-    auto run = [&]() -> Status {
-      table::OrphanRequest req;
-      SILT_ASSIGN_OR_RETURN(req.older_than_ms, ParseAge("--older-than", o->older_than));
-      req.dry_run = o->dry_run;
-      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-      SILT_ASSIGN_OR_RETURN(table::OrphanSummary s, table::RemoveOrphanFiles(*wh, o->identifier, req));
-      for (const auto& f : s.orphans) {
-        fmt::print("{}{}  ({}, {})\n", s.dry_run ? "would delete " : "deleted ", f.uri, HumanBytes(f.size),
-                   TimeMs(f.mtime_us / 1000));
-      }
-      fmt::print("{} {} ({}) of {}: {} seen, {} reachable, {} unreachable but younger than {} kept\n",
-                 s.dry_run ? "would delete" : "deleted", Plural(s.orphans.size(), "orphan file"),
-                 HumanBytes(s.orphan_bytes), o->identifier, s.files_seen, s.reachable, s.too_young,
-                 o->older_than);
-      return Status::OK();
-    };
-    Status st = run();
-    *exit_code = st.ok() ? 0 : TableFail(st);
+  OnRun(cmd, exit_code, [o]() -> Status {
+    table::OrphanRequest req;
+    SILT_ASSIGN_OR_RETURN(req.older_than_ms, ParseAge("--older-than", o->older_than));
+    req.dry_run = o->dry_run;
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+    SILT_ASSIGN_OR_RETURN(table::OrphanSummary s, table::RemoveOrphanFiles(*wh, o->identifier, req));
+    for (const auto& f : s.orphans) {
+      fmt::print("{}{}  ({}, {})\n", s.dry_run ? "would delete " : "deleted ", f.uri, HumanBytes(f.size),
+                 TimeMs(f.mtime_us / 1000));
+    }
+    fmt::print("{} {} ({}) of {}: {} seen, {} reachable, {} unreachable but younger than {} kept\n",
+               s.dry_run ? "would delete" : "deleted", Plural(s.orphans.size(), "orphan file"),
+               HumanBytes(s.orphan_bytes), o->identifier, s.files_seen, s.reachable, s.too_young,
+               o->older_than);
+    return Status::OK();
   });
 }
 

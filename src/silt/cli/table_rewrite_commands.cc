@@ -67,26 +67,22 @@ void AddTableDelete(CLI::App* table, int* exit_code) {
       ->capture_default_str();
   AddDbFlags(cmd, &o->db);
   AddWarehouseFlags(cmd, &o->wh);
-  cmd->callback([o, exit_code]() {
-    auto run = [&]() -> Status {
-      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-      SILT_ASSIGN_OR_RETURN(auto db, OpenDb(o->db));
-      table::RewriteOptions ro;
-      ro.compression = o->compression;
-      SILT_ASSIGN_OR_RETURN(table::RewriteResult r, table::DeleteWhere(*wh, *db, o->identifier, o->where, ro));
-      if (r.snapshot_id == 0) {
-        fmt::print("no row of {} matches the filter ({} scanned): nothing changed\n", o->identifier,
-                   Plural(r.files_scanned, "file"));
-        return Status::OK();
-      }
-      fmt::print("deleted {} from {}: {} rewritten, {} removed (of {} scanned)\n",
-                 Plural(r.rows_deleted, "row"), o->identifier, Plural(r.files_rewritten, "file"),
-                 r.files_removed, r.files_scanned);
-      PrintCommitted(r);
+  OnRun(cmd, exit_code, [o]() -> Status {
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+    SILT_ASSIGN_OR_RETURN(auto db, OpenDb(o->db));
+    table::RewriteOptions ro;
+    ro.compression = o->compression;
+    SILT_ASSIGN_OR_RETURN(table::RewriteResult r, table::DeleteWhere(*wh, *db, o->identifier, o->where, ro));
+    if (r.snapshot_id == 0) {
+      fmt::print("no row of {} matches the filter ({} scanned): nothing changed\n", o->identifier,
+                 Plural(r.files_scanned, "file"));
       return Status::OK();
-    };
-    Status st = run();
-    *exit_code = st.ok() ? 0 : TableFail(st);
+    }
+    fmt::print("deleted {} from {}: {} rewritten, {} removed (of {} scanned)\n",
+               Plural(r.rows_deleted, "row"), o->identifier, Plural(r.files_rewritten, "file"),
+               r.files_removed, r.files_scanned);
+    PrintCommitted(r);
+    return Status::OK();
   });
 }
 
@@ -116,28 +112,24 @@ void AddTableOverwrite(CLI::App* table, int* exit_code) {
       ->capture_default_str();
   AddDbFlags(cmd, &o->db);
   AddWarehouseFlags(cmd, &o->wh);
-  cmd->callback([o, exit_code]() {
-    auto run = [&]() -> Status {
-      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-      SILT_ASSIGN_OR_RETURN(auto db, OpenDb(o->db));
-      SILT_ASSIGN_OR_RETURN(std::string sql, table::BindCatalogTables(*db, *wh, o->sql, {}, nullptr));
-      table::RewriteOptions ro;
-      ro.compression = o->compression;
-      SILT_ASSIGN_OR_RETURN(table::RewriteResult r,
-                            table::OverwriteWhere(*wh, *db, o->identifier, o->where, sql, ro));
-      if (r.snapshot_id == 0) {
-        fmt::print("no row of {} matches the filter and the query returned no rows: nothing changed\n",
-                   o->identifier);
-        return Status::OK();
-      }
-      fmt::print("overwrote {}: {} deleted, {} added ({} rewritten, {} removed, {} added)\n", o->identifier,
-                 Plural(r.rows_deleted, "row"), Plural(r.rows_added, "row"), Plural(r.files_rewritten, "file"),
-                 r.files_removed, r.files_added);
-      PrintCommitted(r);
+  OnRun(cmd, exit_code, [o]() -> Status {
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+    SILT_ASSIGN_OR_RETURN(auto db, OpenDb(o->db));
+    SILT_ASSIGN_OR_RETURN(std::string sql, table::BindCatalogTables(*db, *wh, o->sql, {}, nullptr));
+    table::RewriteOptions ro;
+    ro.compression = o->compression;
+    SILT_ASSIGN_OR_RETURN(table::RewriteResult r,
+                          table::OverwriteWhere(*wh, *db, o->identifier, o->where, sql, ro));
+    if (r.snapshot_id == 0) {
+      fmt::print("no row of {} matches the filter and the query returned no rows: nothing changed\n",
+                 o->identifier);
       return Status::OK();
-    };
-    Status st = run();
-    *exit_code = st.ok() ? 0 : TableFail(st);
+    }
+    fmt::print("overwrote {}: {} deleted, {} added ({} rewritten, {} removed, {} added)\n", o->identifier,
+               Plural(r.rows_deleted, "row"), Plural(r.rows_added, "row"), Plural(r.files_rewritten, "file"),
+               r.files_removed, r.files_added);
+    PrintCommitted(r);
+    return Status::OK();
   });
 }
 
@@ -168,41 +160,37 @@ void AddTableCompact(CLI::App* table, int* exit_code) {
       ->capture_default_str();
   AddDbFlags(cmd, &o->db);
   AddWarehouseFlags(cmd, &o->wh);
-  cmd->callback([o, exit_code]() {
-    auto run = [&]() -> Status {
-      table::CompactOptions co;
-      if (!ParseByteSize(o->target, &co.target_file_bytes) || co.target_file_bytes == 0) {
-        return Status::InvalidArgument(
-            fmt::format("--target-file-size '{}' is not a size (write e.g. 512MiB, 128MB, 1GiB)", o->target));
-      }
-      co.min_input_files = o->min_files;
-      co.compression = o->compression;
-      SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-      SILT_ASSIGN_OR_RETURN(auto db, OpenDb(o->db));
-      SILT_ASSIGN_OR_RETURN(table::CompactResult r, table::Compact(*wh, *db, o->identifier, co));
-      if (r.snapshot_id == 0) {
-        fmt::print("nothing to compact in {} ({}; no partition has {} files under {})\n", o->identifier,
-                   Plural(r.files_before, "data file"), std::max(2, co.min_input_files),
-                   HumanBytes(static_cast<uint64_t>(static_cast<double>(co.target_file_bytes) * co.small_file_ratio)));
-        return Status::OK();
-      }
-      std::vector<std::vector<std::string>> rows;
-      for (const auto& p : r.partitions) {
-        rows.push_back({p.partition.empty() ? "(unpartitioned)" : p.partition, std::to_string(p.files_before),
-                        std::to_string(p.files_after), std::to_string(p.records),
-                        HumanBytes(static_cast<uint64_t>(p.bytes_rewritten)),
-                        HumanBytes(static_cast<uint64_t>(p.bytes_written))});
-      }
-      PrintTable({"partition", "files_before", "files_after", "records", "bytes_before", "bytes_after"}, rows);
-      fmt::print("compacted {}: {} -> {} in {} ({} rewritten)\n", o->identifier,
-                 Plural(r.files_before, "file"), r.files_after, Plural(static_cast<int64_t>(r.partitions.size()), "partition"),
-                 Plural(r.records, "row"));
-      fmt::print("  snapshot  {} (replace)\n", r.snapshot_id);
-      fmt::print("  metadata  {}\n", r.metadata_location);
+  OnRun(cmd, exit_code, [o]() -> Status {
+    table::CompactOptions co;
+    if (!ParseByteSize(o->target, &co.target_file_bytes) || co.target_file_bytes == 0) {
+      return Status::InvalidArgument(
+          fmt::format("--target-file-size '{}' is not a size (write e.g. 512MiB, 128MB, 1GiB)", o->target));
+    }
+    co.min_input_files = o->min_files;
+    co.compression = o->compression;
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+    SILT_ASSIGN_OR_RETURN(auto db, OpenDb(o->db));
+    SILT_ASSIGN_OR_RETURN(table::CompactResult r, table::Compact(*wh, *db, o->identifier, co));
+    if (r.snapshot_id == 0) {
+      fmt::print("nothing to compact in {} ({}; no partition has {} files under {})\n", o->identifier,
+                 Plural(r.files_before, "data file"), std::max(2, co.min_input_files),
+                 HumanBytes(static_cast<uint64_t>(static_cast<double>(co.target_file_bytes) * co.small_file_ratio)));
       return Status::OK();
-    };
-    Status st = run();
-    *exit_code = st.ok() ? 0 : TableFail(st);
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& p : r.partitions) {
+      rows.push_back({p.partition.empty() ? "(unpartitioned)" : p.partition, std::to_string(p.files_before),
+                      std::to_string(p.files_after), std::to_string(p.records),
+                      HumanBytes(static_cast<uint64_t>(p.bytes_rewritten)),
+                      HumanBytes(static_cast<uint64_t>(p.bytes_written))});
+    }
+    PrintTable({"partition", "files_before", "files_after", "records", "bytes_before", "bytes_after"}, rows);
+    fmt::print("compacted {}: {} -> {} in {} ({} rewritten)\n", o->identifier,
+               Plural(r.files_before, "file"), r.files_after, Plural(static_cast<int64_t>(r.partitions.size()), "partition"),
+               Plural(r.records, "row"));
+    fmt::print("  snapshot  {} (replace)\n", r.snapshot_id);
+    fmt::print("  metadata  {}\n", r.metadata_location);
+    return Status::OK();
   });
 }
 
