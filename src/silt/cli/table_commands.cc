@@ -121,6 +121,26 @@ void RemoveEmptyDirs(const fs::path& dir) {
   if (fs::is_empty(dir, ec)) fs::remove(dir, ec);
 }
 
+// A subcommand over one existing table: `silt table <name> ns.t [--warehouse ...]` calling
+// `fn` with the opened warehouse, the identifier and the table as loaded.
+void AddOneTableCommand(
+    CLI::App* table, int* exit_code, const std::string& name, const std::string& help,
+    std::function<Status(table::Warehouse&, const std::string&, const catalog::CommitResult&)> fn) {
+  struct Opts {
+    std::string identifier;
+    WarehouseFlags wh;
+  };
+  auto o = std::make_shared<Opts>();
+  CLI::App* cmd = table->add_subcommand(name, help);
+  cmd->add_option("table", o->identifier, "namespace.table")->required();
+  AddWarehouseFlags(cmd, &o->wh);
+  OnRun(cmd, exit_code, [o, fn = std::move(fn)]() -> Status {
+    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
+    SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
+    return fn(*wh, o->identifier, t);
+  });
+}
+
 void AddTableCreate(CLI::App* table, int* exit_code) {
   struct Opts {
     std::string identifier, format, columns, query, partition_by;
@@ -232,25 +252,16 @@ void AddTableList(CLI::App* table, int* exit_code) {
 }
 
 void AddTableDescribe(CLI::App* table, int* exit_code) {
-  struct Opts {
-    std::string identifier;
-    WarehouseFlags wh;
-  };
-  auto o = std::make_shared<Opts>();
-  CLI::App* cmd = table->add_subcommand(
-      "describe",
+  AddOneTableCommand(
+      table, exit_code, "describe",
       "Show a table the way Trino's SHOW CREATE TABLE does (columns with types, partitioning,\n"
-      "location), then its field ids, partition spec, properties and current snapshot.");
-  cmd->add_option("table", o->identifier, "namespace.table")->required();
-  AddWarehouseFlags(cmd, &o->wh);
-  OnRun(cmd, exit_code, [o]() -> Status {
-    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-    SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
+      "location), then its field ids, partition spec, properties and current snapshot.",
+      [](table::Warehouse& wh, const std::string& id, const catalog::CommitResult& t) -> Status {
     const iceberg::TableMetadata& m = t.metadata;
     const iceberg::Schema& schema = *m.CurrentSchema();
-    fmt::print("{}\n", table::ShowCreateTable(wh->catalog().name(), o->identifier, m));
-    fmt::print("table            {}\n", o->identifier);
-    fmt::print("catalog          {} ({})\n", wh->catalog().name(), wh->catalog_path());
+    fmt::print("{}\n", table::ShowCreateTable(wh.catalog().name(), id, m));
+    fmt::print("table            {}\n", id);
+    fmt::print("catalog          {} ({})\n", wh.catalog().name(), wh.catalog_path());
     fmt::print("location         {}\n", m.location);
     fmt::print("metadata         {}\n", t.metadata_location);
     fmt::print("format           Iceberg v{}, Parquet data files\n", m.format_version);
@@ -290,24 +301,15 @@ void AddTableDescribe(CLI::App* table, int* exit_code) {
                  HumanBytes(static_cast<uint64_t>(cur->SummaryInt("total-files-size"))));
     }
     return Status::OK();
-  });
+      });
 }
 
 void AddTableHistory(CLI::App* table, int* exit_code) {
-  struct Opts {
-    std::string identifier;
-    WarehouseFlags wh;
-  };
-  auto o = std::make_shared<Opts>();
-  CLI::App* cmd = table->add_subcommand(
-      "history",
+  AddOneTableCommand(
+      table, exit_code, "history",
       "When each snapshot became the table's current one (Trino's \"t$history\"): time,\n"
-      "snapshot id, parent id, and whether it is an ancestor of the current snapshot.");
-  cmd->add_option("table", o->identifier, "namespace.table")->required();
-  AddWarehouseFlags(cmd, &o->wh);
-  OnRun(cmd, exit_code, [o]() -> Status {
-    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-    SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
+      "snapshot id, parent id, and whether it is an ancestor of the current snapshot.",
+      [](table::Warehouse& wh, const std::string& id, const catalog::CommitResult& t) -> Status {
     const iceberg::TableMetadata& m = t.metadata;
     std::set<int64_t> ancestors;
     for (const iceberg::Snapshot* s = m.CurrentSnapshot(); s != nullptr;
@@ -323,30 +325,21 @@ void AddTableHistory(CLI::App* table, int* exit_code) {
     }
     if (rows.empty()) {
       fmt::print(stderr, "table {} has no snapshots yet (append data with `silt table append`)\n",
-                 o->identifier);
+                 id);
       return Status::OK();
     }
     PrintTable({"made_current_at", "snapshot_id", "parent_id", "is_current_ancestor"}, rows);
     return Status::OK();
-  });
+      });
 }
 
 void AddTableSnapshots(CLI::App* table, int* exit_code) {
-  struct Opts {
-    std::string identifier;
-    WarehouseFlags wh;
-  };
-  auto o = std::make_shared<Opts>();
-  CLI::App* cmd = table->add_subcommand(
-      "snapshots",
+  AddOneTableCommand(
+      table, exit_code, "snapshots",
       "The table's snapshots (Trino's \"t$snapshots\"), oldest first: commit time, id, parent,\n"
       "operation, files and records added and in total, and the rest of the summary (silt.inputs\n"
-      "names what each commit consumed, silt.run identifies the run).");
-  cmd->add_option("table", o->identifier, "namespace.table")->required();
-  AddWarehouseFlags(cmd, &o->wh);
-  OnRun(cmd, exit_code, [o]() -> Status {
-    SILT_ASSIGN_OR_RETURN(auto wh, OpenWarehouse(o->wh, false));
-    SILT_ASSIGN_OR_RETURN(catalog::CommitResult t, table::LoadIcebergTable(*wh, o->identifier));
+      "names what each commit consumed, silt.run identifies the run).",
+      [](table::Warehouse& wh, const std::string& id, const catalog::CommitResult& t) -> Status {
     std::vector<iceberg::Snapshot> snaps = t.metadata.snapshots;
     std::stable_sort(snaps.begin(), snaps.end(), [](const auto& a, const auto& b) {
       return a.sequence_number < b.sequence_number;
@@ -360,14 +353,14 @@ void AddTableSnapshots(CLI::App* table, int* exit_code) {
     }
     if (rows.empty()) {
       fmt::print(stderr, "table {} has no snapshots yet (append data with `silt table append`)\n",
-                 o->identifier);
+                 id);
       return Status::OK();
     }
     PrintTable({"committed_at", "snapshot_id", "parent_id", "seq", "operation", "added_files",
                 "added_records", "total_files", "total_records", "summary"},
                rows);
     return Status::OK();
-  });
+      });
 }
 
 void AddTableAppend(CLI::App* table, int* exit_code) {
