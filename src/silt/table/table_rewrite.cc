@@ -1,5 +1,7 @@
 #include "silt/table/table_rewrite.h"
 
+#include "silt/table/table_sql.h"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -280,8 +282,15 @@ Result<RewriteResult> Rewrite(Warehouse& warehouse, query::Database& db, std::st
     uris.push_back(f.file.file_path);
     by_uri[f.file.file_path] = &f;
   }
-  result.files_scanned = static_cast<int>(uris.size());
-  SILT_ASSIGN_OR_RETURN(auto matching, MatchingRows(db, schema, uris, where_sql));
+  // Files whose partition values or column bounds exclude the filter cannot hold a matching
+  // row: they are not read (table_sql.h).
+  SILT_ASSIGN_OR_RETURN(auto may_match, FilePrunerForFilter(db, p.table.metadata, where_sql));
+  std::vector<std::string> candidates;
+  for (const auto& f : p.files) {
+    if (may_match(f)) candidates.push_back(f.file.file_path);
+  }
+  result.files_scanned = static_cast<int>(candidates.size());
+  SILT_ASSIGN_OR_RETURN(auto matching, MatchingRows(db, schema, candidates, where_sql));
 
   CommitPlan plan;
   plan.planned = &p;

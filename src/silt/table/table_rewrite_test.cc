@@ -104,6 +104,7 @@ TEST_F(TableRewriteTest, DeleteByFilterLeavesTheOtherRows) {
   auto day = DeleteWhere(*wh_, *db_, "logs.access",
                          "request_time >= '2024-03-02' AND request_time < '2024-03-03' AND bytes_sent > 1000");
   ASSERT_TRUE(day.ok()) << day.status().ToString();
+  EXPECT_EQ(day->files_scanned, 1);  // the other days' files are pruned by their bounds
   EXPECT_EQ(day->files_rewritten, 1);
   const std::set<std::string> after = LiveFiles();
   std::vector<std::string> kept;
@@ -145,7 +146,10 @@ TEST_F(TableRewriteTest, NoMatchCommitsNothingAndBadFiltersAreRefused) {
   ASSERT_TRUE(none.ok()) << none.status().ToString();
   EXPECT_EQ(none->snapshot_id, 0);
   EXPECT_EQ(none->rows_deleted, 0);
-  EXPECT_EQ(none->files_scanned, 3);
+  EXPECT_EQ(none->files_scanned, 0);  // no file's http_status bounds reach 999: none is read
+  auto unprunable = DeleteWhere(*wh_, *db_, "logs.access", "http_status + 0 = 999");
+  ASSERT_TRUE(unprunable.ok()) << unprunable.status().ToString();
+  EXPECT_EQ(unprunable->files_scanned, 3);  // an expression: every file is read
   EXPECT_EQ(Meta().snapshots.size(), snaps);
   EXPECT_EQ(LiveFiles(), files);
 

@@ -576,4 +576,42 @@ Result<std::string> BindCatalogTables(query::Database& db, Warehouse& warehouse,
   return out;
 }
 
+Result<std::function<bool(const iceberg::PlannedFile&)>> FilePrunerForFilter(
+    query::Database& db, const iceberg::TableMetadata& metadata, std::string_view where_sql) {
+  auto keep_all = std::function<bool(const iceberg::PlannedFile&)>([](const iceberg::PlannedFile&) { return true; });
+  const ice::Schema* schema = metadata.CurrentSchema();
+  if (schema == nullptr) return keep_all;
+  const std::string probe = fmt::format("SELECT * FROM __silt_t WHERE (\n{}\n)", where_sql);
+  auto ser = db.Query("SELECT json_serialize_sql(" + query::SqlQuote(probe) + ")");
+  if (!ser.ok() || ser->row_count() != 1) return keep_all;
+  json tree = json::parse(ser->Text(0, 0), nullptr, false);
+  if (tree.is_discarded() || !tree.is_object() || Flag(tree, "error")) return keep_all;
+  std::vector<Predicate> raw;
+  try {
+    const json& stmts = At(tree, "statements");
+    if (!stmts.is_array() || stmts.size() != 1) return keep_all;
+    const json& node = At(stmts[0], "node");
+    if (Str(node, "type") != "SELECT_NODE") return keep_all;
+    CollectPredicates(At(node, "where_clause"), &raw);
+  } catch (const json::exception&) {
+    return keep_all;
+  }
+  std::vector<FieldPredicate> preds;
+  for (const Predicate& p : raw) {
+    for (const ice::NestedField& f : schema->fields) {
+      if (Lower(f.name) != p.column || !f.type->is_primitive()) continue;
+      if (auto lit = ToLiteral(p.constant, f.type)) preds.push_back({f.id, f.type, p.op, *lit});
+    }
+  }
+  if (preds.empty()) return keep_all;
+  // The specs are copied: the pruner may outlive `metadata`.
+  std::map<int, ice::PartitionSpec> specs;
+  for (const auto& spec : metadata.partition_specs) specs[spec.spec_id] = spec;
+  return std::function<bool(const iceberg::PlannedFile&)>(
+      [preds = std::move(preds), specs = std::move(specs)](const iceberg::PlannedFile& pf) {
+        auto it = specs.find(pf.partition_spec_id);
+        return FileMayMatch(pf, preds, it == specs.end() ? nullptr : &it->second);
+      });
+}
+
 }  // namespace silt::table

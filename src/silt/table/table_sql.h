@@ -14,12 +14,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "silt/common/status.h"
+#include "silt/iceberg/metadata.h"
+#include "silt/iceberg/table_ops.h"
 #include "silt/query/database.h"
 #include "silt/table/warehouse.h"
 
@@ -45,5 +48,12 @@ struct BoundTable {
 Result<std::string> BindCatalogTables(query::Database& db, Warehouse& warehouse,
                                       std::string_view sql, const BindOptions& options,
                                       std::vector<BoundTable>* bound = nullptr);
+
+// A test of data files for a filter over `metadata`'s current schema (the text of a WHERE
+// clause): false only for files whose partition values or column bounds show that no row can
+// make the filter TRUE (comparisons with constants joined by AND, as above). A filter silt
+// cannot read keeps every file. Errors only from DuckDB's parser.
+Result<std::function<bool(const iceberg::PlannedFile&)>> FilePrunerForFilter(
+    query::Database& db, const iceberg::TableMetadata& metadata, std::string_view where_sql);
 
 }  // namespace silt::table
