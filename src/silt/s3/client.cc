@@ -32,12 +32,22 @@ std::string StripQuotes(std::string s) {
   return s;
 }
 
+// True when the ETag of this response is the MD5 of the object's bytes: a single-part object
+// stored without SSE-KMS or SSE-C (their ETags are 32 hex digits too, but not the MD5).
+bool EtagIsMd5(const HttpResponse& r, std::string_view etag);
+
 bool IsMd5Etag(std::string_view etag) {
   if (etag.size() != 32) return false;
   for (char c : etag) {
     if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
   }
   return true;
+}
+
+bool EtagIsMd5(const HttpResponse& r, std::string_view etag) {
+  if (!IsMd5Etag(etag)) return false;
+  if (r.Header("x-amz-server-side-encryption").starts_with("aws:kms")) return false;
+  return r.Header("x-amz-server-side-encryption-customer-algorithm").empty();
 }
 
 // S3 list results are requested with encoding-type=url: keys come back percent-encoded.
@@ -393,7 +403,7 @@ Result<std::string> S3Client::GetObject(std::string_view bucket, std::string_vie
     HttpResponse r;
     SILT_RETURN_IF_ERROR(Execute(c, &r));
     std::string etag = StripQuotes(r.Header("etag"));
-    if (!IsMd5Etag(etag) || HexLower(Md5(r.body)) == etag) return std::move(r.body);
+    if (!EtagIsMd5(r, etag) || HexLower(Md5(r.body)) == etag) return std::move(r.body);
     last = Status::Corruption(fmt::format("{}: body does not match its MD5 ETag {}", Where(c), etag));
   }
   return last;
@@ -425,7 +435,7 @@ Result<ObjectInfo> S3Client::PutObject(std::string_view bucket, std::string_view
   o.key = std::string(key);
   o.size = body.size();
   o.etag = StripQuotes(r.Header("etag"));
-  if (IsMd5Etag(o.etag) && o.etag != want_etag) {
+  if (EtagIsMd5(r, o.etag) && o.etag != want_etag) {
     return Status::Corruption(fmt::format("{}: stored ETag {} is not the MD5 {} of what was sent",
                                           Where(c), o.etag, want_etag));
   }

@@ -149,6 +149,27 @@ TEST_F(ClientTest, WholeGetsAreCheckedAgainstTheMd5Etag) {
   EXPECT_EQ(*g, "the right bytes");
 }
 
+TEST_F(ClientTest, KmsAndCustomerKeyEtagsAreNotTakenForMd5) {
+  // With SSE-KMS or SSE-C the ETag is 32 hex digits but not the MD5 of the bytes: a whole GET
+  // or a PUT must not call that corruption.
+  const std::string other = "\"0123456789abcdef0123456789abcdef\"";
+  transport_->steps.push_back(Answer(200, "bytes", {{"etag", other}, {"x-amz-server-side-encryption", "aws:kms"}}));
+  auto g = client_->GetObject("b", "k");
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(*g, "bytes");
+  transport_->steps.push_back(Answer(200, "bytes", {{"etag", other}, {"x-amz-server-side-encryption-customer-algorithm", "AES256"}}));
+  EXPECT_TRUE(client_->GetObject("b", "k").ok());
+  transport_->steps.push_back(Answer(200, "", {{"etag", other}, {"x-amz-server-side-encryption", "aws:kms"}}));
+  auto p = client_->PutObject("b", "k", Body::Memory("bytes"));
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->etag, "0123456789abcdef0123456789abcdef");
+  // Without encryption headers a mismatch is still refused.
+  transport_->steps.push_back(Answer(200, "", {{"etag", other}}));
+  auto bad = client_->PutObject("b", "k", Body::Memory("bytes"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kCorruption);
+}
+
 TEST_F(ClientTest, RangesIntoCallerBuffersAndPastTheEnd) {
   transport_->steps.push_back(Answer(206, "0123"));
   char buf[4];
