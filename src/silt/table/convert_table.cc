@@ -144,6 +144,20 @@ Status AppendThroughConvert(Warehouse& warehouse, query::Database& db, const Con
   s->files = files.size();
   summary["silt.inputs"] = s->inputs;
   summary["silt.run"] = run_id;
+  // Rejected lines are stored beside the table before the commit that skips them, and named
+  // in its summary: the rows and their rejects land together or not at all.
+  if (cs.rejects > 0 && !cs.rejects_file.empty()) {
+    const std::string uri = fmt::format("{}/silt/rejects/{}.jsonl", md.location, run_id);
+    auto key = warehouse.io().KeyOf(uri);
+    Status st = key.ok() ? warehouse.store().PutFile(*key, cs.rejects_file).status() : key.status();
+    if (!st.ok()) {
+      (void)warehouse.io().Delete(placed);
+      return st.WithContext("storing the rejected lines");
+    }
+    placed.push_back(uri);  // deleted with the data files if the commit does not land
+    summary["silt.rejects"] = uri;
+    s->rejects_file = uri;
+  }
   const int schema_id = md.current_schema_id;
   const iceberg::PartitionSpec spec = *md.DefaultSpec();
   auto committed = catalog::CommitWithRetry(
@@ -173,13 +187,6 @@ Status AppendThroughConvert(Warehouse& warehouse, query::Database& db, const Con
   for (const auto& snap : committed->metadata.snapshots) {
     auto it = snap.summary.find("silt.run");
     if (it != snap.summary.end() && it->second == run_id) s->snapshot_id = snap.snapshot_id;
-  }
-  // Rejected lines are kept beside the table, named by the snapshot that skipped them.
-  if (cs.rejects > 0 && !cs.rejects_file.empty()) {
-    const std::string uri = fmt::format("{}/silt/rejects/{}.jsonl", md.location, s->snapshot_id);
-    SILT_ASSIGN_OR_RETURN(std::string key, warehouse.io().KeyOf(uri));
-    SILT_RETURN_IF_ERROR(warehouse.store().PutFile(key, cs.rejects_file).status().WithContext("storing the rejected lines"));
-    s->rejects_file = uri;
   }
   return Status::OK();
 }
@@ -313,7 +320,9 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
   const std::string rejects_path = tmpl;
   struct Unlink {
     std::string p;
-    ~Unlink() { ::unlink(p.c_str()); }
+    ~Unlink() {
+      if (!p.empty()) ::unlink(p.c_str());
+    }
   } unlink_rejects{rejects_path};
   JsonlRejects rejects(rejects_path);
   plan->set_reject_sink(&rejects);
@@ -385,16 +394,28 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
     (void)warehouse.io().Delete({bookmark_uri});  // never committed: nothing points at it
     return r.status();
   }
-  SILT_RETURN_IF_ERROR(rejects.Close());
   s.snapshot_id = r->snapshot_id;
   s.rows = static_cast<uint64_t>(r->records);
   s.files = r->files.size();
   s.output_bytes = static_cast<uint64_t>(r->bytes);
   s.rejects = plan->counters().rejects.load();
-  if (s.rejects > 0 && rejects.written()) {
+  // The rows are committed now: rejected lines that cannot be stored beside the table stay
+  // on local disk, and the error says where (a re-run would skip these objects).
+  Status closed = rejects.Close();
+  if (s.rejects > 0 && (rejects.written() || !closed.ok())) {
     const std::string uri = fmt::format("{}/silt/rejects/{}.jsonl", loaded->metadata.location, r->snapshot_id);
-    SILT_ASSIGN_OR_RETURN(std::string key, warehouse.io().KeyOf(uri));
-    SILT_RETURN_IF_ERROR(warehouse.store().PutFile(key, rejects_path).status().WithContext("storing the rejected lines"));
+    Status st = closed;
+    if (st.ok()) {
+      auto key = warehouse.io().KeyOf(uri);
+      st = key.ok() ? warehouse.store().PutFile(*key, rejects_path).status() : key.status();
+    }
+    if (!st.ok()) {
+      unlink_rejects.p.clear();
+      return Status(st.code(), fmt::format(
+          "{} rows were committed to {} (snapshot {}), but storing their {} rejected lines "
+          "failed: {}; the rejected lines are kept in {}",
+          s.rows, table, s.snapshot_id, s.rejects, st.message(), rejects_path));
+    }
     s.rejects_file = uri;
   }
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
