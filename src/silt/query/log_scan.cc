@@ -38,7 +38,7 @@ std::string JoinName(const Uri& root, std::string_view key) {
 }
 
 Status AddListed(const std::shared_ptr<store::Store>& st, const Uri& root, std::string_view pattern,
-                 std::map<std::string, InputObject>* out, size_t* matched) {
+                 std::vector<InputObject>* out, size_t* matched) {
   // List only below the pattern's literal beginning ("2024-05-*" lists "2024-05-"): on S3 that
   // is the difference between reading a day's keys and a bucket's.
   std::string_view literal = pattern.substr(0, std::min(pattern.find_first_of("*?[\\"), pattern.size()));
@@ -46,7 +46,7 @@ Status AddListed(const std::shared_ptr<store::Store>& st, const Uri& root, std::
     if (HiddenKey(v.key)) return Status::OK();
     if (!pattern.empty() && !GlobMatch(pattern, v.key)) return Status::OK();
     std::string name = JoinName(root, v.key);
-    (*out)[name] = InputObject{st, v, name};
+    out->push_back(InputObject{st, v, std::move(name)});
     ++*matched;
     return Status::OK();
   });
@@ -56,7 +56,7 @@ Status AddListed(const std::shared_ptr<store::Store>& st, const Uri& root, std::
 
 Result<std::vector<InputObject>> ResolveInputs(const std::vector<std::string>& locations) {
   if (locations.empty()) return Status::InvalidArgument("no input location given");
-  std::map<std::string, InputObject> found;
+  std::vector<InputObject> found;  // sorted and made unique by name at the end
   for (const std::string& loc : locations) {
     SILT_ASSIGN_OR_RETURN(Uri uri, ParseUri(loc));
     size_t matched = 0;
@@ -92,7 +92,7 @@ Result<std::vector<InputObject>> ResolveInputs(const std::vector<std::string>& l
         std::shared_ptr<store::Store> shared = std::move(st);
         std::string key = uri.path.substr(slash + 1);
         SILT_ASSIGN_OR_RETURN(store::ObjectVersion v, shared->Head(key));
-        found[uri.path] = InputObject{shared, v, uri.path};
+        found.push_back(InputObject{shared, v, uri.path});
         matched = 1;
       }
     } else {
@@ -109,7 +109,7 @@ Result<std::vector<InputObject>> ResolveInputs(const std::vector<std::string>& l
         auto v = pshared->Head(uri.path.substr(slash == std::string::npos ? 0 : slash + 1));
         if (v.ok()) {
           std::string name = uri.ToString();
-          found[name] = InputObject{pshared, *v, name};
+          found.push_back(InputObject{pshared, *v, name});
           matched = 1;
         } else if (!v.status().IsNotFound()) {
           return v.status();
@@ -118,9 +118,20 @@ Result<std::vector<InputObject>> ResolveInputs(const std::vector<std::string>& l
     }
     if (matched == 0) return Status::NotFound(fmt::format("no objects match '{}'", loc));
   }
+  // By name; an object named by two locations once (the later location's listing wins).
+  auto by_name = [](const InputObject& a, const InputObject& b) { return a.name < b.name; };
+  if (!std::is_sorted(found.begin(), found.end(), by_name)) {
+    std::stable_sort(found.begin(), found.end(), by_name);
+  }
   std::vector<InputObject> out;
   out.reserve(found.size());
-  for (auto& [name, obj] : found) out.push_back(std::move(obj));
+  for (auto& obj : found) {
+    if (!out.empty() && out.back().name == obj.name) {
+      out.back() = std::move(obj);
+    } else {
+      out.push_back(std::move(obj));
+    }
+  }
   return out;
 }
 
@@ -133,11 +144,13 @@ static bool CompressedByName(std::string_view name) {
 
 ScanPlan::ScanPlan(const formats::Format* format, std::vector<InputObject> objects,
                    uint64_t split_bytes)
-    : format_(format), objects_(std::move(objects)) {
-  for (size_t i = 0; i < objects_.size(); ++i) {
-    uint64_t size = objects_[i].version.size;
+    : format_(format),
+      objects_(std::make_shared<const std::vector<InputObject>>(std::move(objects))) {
+  const std::vector<InputObject>& all = *objects_;
+  for (size_t i = 0; i < all.size(); ++i) {
+    uint64_t size = all[i].version.size;
     total_bytes_ += size;
-    if (size <= split_bytes || CompressedByName(objects_[i].name) || !format_->splittable()) {
+    if (size <= split_bytes || CompressedByName(all[i].name) || !format_->splittable()) {
       units_.push_back({i, 0, size});
       continue;
     }
@@ -153,7 +166,16 @@ ScanPlan::ScanPlan(const formats::Format* format, std::vector<InputObject> objec
 
 ScanPlan::ScanPlan(const formats::Format* format, std::vector<InputObject> objects,
                    std::vector<ScanUnit> units)
-    : format_(format), objects_(std::move(objects)), units_(std::move(units)) {
+    : ScanPlan(format, std::make_shared<const std::vector<InputObject>>(std::move(objects)),
+               std::move(units)) {}
+
+ScanPlan::ScanPlan(const formats::Format* format,
+                   std::shared_ptr<const std::vector<InputObject>> objects,
+                   std::vector<ScanUnit> units, std::vector<InputObject> extra)
+    : format_(format),
+      objects_(std::move(objects)),
+      extra_objects_(std::move(extra)),
+      units_(std::move(units)) {
   for (const auto& u : units_) total_bytes_ += u.end - u.begin;
 }
 
@@ -176,8 +198,8 @@ Status ScanPlan::SetExtraColumns(std::optional<KeyPattern> pattern, bool source_
   };
   if (pattern.has_value()) {
     for (const auto& n : pattern->names()) SILT_RETURN_IF_ERROR(add(n, formats::ColumnType::kVarchar));
-    captures_.reserve(objects_.size());
-    for (const auto& o : objects_) captures_.push_back(pattern->Match(o.version.key));
+    captures_.reserve(object_count());
+    for (size_t i = 0; i < object_count(); ++i) captures_.push_back(pattern->Match(object(i).version.key));
   }
   if (source_columns) {
     SILT_RETURN_IF_ERROR(add("source_object", formats::ColumnType::kVarchar));
@@ -209,7 +231,7 @@ uint64_t UnitReader::TakeBytesRead() {
 Status UnitReader::Open(ScanPlan* plan, const ScanUnit* unit) {
   plan_ = plan;
   unit_ = unit;
-  object_ = &plan->objects()[unit->object];
+  object_ = &plan->object(unit->object);
   reader_.reset();
   data_begin_ = data_end_ = 0;
   eof_ = false;

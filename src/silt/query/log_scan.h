@@ -62,10 +62,23 @@ class ScanPlan {
   ScanPlan(const formats::Format* format, std::vector<InputObject> objects,
            std::vector<ScanUnit> units);
 
+  // The same over objects shared with other plans (a conversion's per-partition plans share
+  // one list of 20,000 objects instead of copying it), plus `extra` objects of this plan only,
+  // numbered after the shared ones.
+  ScanPlan(const formats::Format* format, std::shared_ptr<const std::vector<InputObject>> objects,
+           std::vector<ScanUnit> units, std::vector<InputObject> extra = {});
+
   const formats::Format* format() const { return format_; }
   // Keeps a configured format (csv, regex...) alive as long as the plan.
   void KeepAlive(std::shared_ptr<const formats::Format> owner) { owner_ = std::move(owner); }
-  const std::vector<InputObject>& objects() const { return objects_; }
+  size_t object_count() const { return objects_->size() + extra_objects_.size(); }
+  const InputObject& object(size_t i) const {
+    return i < objects_->size() ? (*objects_)[i] : extra_objects_[i - objects_->size()];
+  }
+  // The objects given at construction (without the extra ones).
+  const std::shared_ptr<const std::vector<InputObject>>& shared_objects() const {
+    return objects_;
+  }
   const std::vector<ScanUnit>& units() const { return units_; }
   uint64_t total_bytes() const { return total_bytes_; }
 
@@ -108,7 +121,8 @@ class ScanPlan {
  private:
   const formats::Format* format_;
   std::shared_ptr<const formats::Format> owner_;
-  std::vector<InputObject> objects_;
+  std::shared_ptr<const std::vector<InputObject>> objects_;
+  std::vector<InputObject> extra_objects_;
   std::vector<ScanUnit> units_;
   uint64_t total_bytes_ = 0;
   formats::RejectSink* rejects_ = nullptr;

@@ -89,7 +89,7 @@ Collected ScanAll(ScanPlan& plan) {
       if (!started) {
         scanner.Begin(1, reader.buffer_offset());
         if (!reader.starts_object()) {
-          base = *CountLinesBefore(plan.objects()[unit->object], reader.buffer_offset());
+          base = *CountLinesBefore(plan.object(unit->object), reader.buffer_offset());
         }
         started = true;
       }
@@ -97,7 +97,7 @@ Collected ScanAll(ScanPlan& plan) {
         batch.Clear();
         formats::LineScanner::Counters c;
         size_t before = keep.rejects.size();
-        scanner.Scan(&b, e, batch, plan.objects()[unit->object].name, &keep, &c);
+        scanner.Scan(&b, e, batch, plan.object(unit->object).name, &keep, &c);
         for (size_t i = before; i < keep.rejects.size(); ++i) keep.rejects[i].first += base;
         for (size_t r = 0; r < batch.size(); ++r) {
           out.keys.insert(std::string(batch.strings(key_col)[r]));

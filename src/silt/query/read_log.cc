@@ -151,7 +151,7 @@ class ThreadRejects final : public formats::RejectSink {
     formats::Reject fixed = r;
     if (!base_known_) {
       // Line numbers of this unit were counted from 1 at its first line.
-      auto lines = CountLinesBefore(plan_->objects()[unit_->object], first_line_offset_);
+      auto lines = CountLinesBefore(plan_->object(unit_->object), first_line_offset_);
       base_ = lines.ok() ? *lines : 0;
       base_known_ = true;
     }
@@ -301,7 +301,7 @@ void CopyExtraColumn(const ScanPlan& plan, const LocalState& ls, size_t extra, s
         for (size_t r = seg.row; r < end; ++r) SetString(vec, r, (*caps)[extra]);
       }
     } else if (extra == captures) {
-      const std::string& name = plan.objects()[seg.object].name;
+      const std::string& name = plan.object(seg.object).name;
       for (size_t r = seg.row; r < end; ++r) SetString(vec, r, name);
     } else {
       auto* data = static_cast<int64_t*>(duckdb_vector_get_data(vec));
@@ -391,7 +391,7 @@ bool FillBatch(ScanPlan* plan, GlobalState* gs, LocalState* ls, bool keep_reject
   bool more = true;
   while (true) {
     if (ls->pos != nullptr && ls->pos < ls->end) {
-      const InputObject& obj = plan->objects()[ls->unit->object];
+      const InputObject& obj = plan->object(ls->unit->object);
       if (!plan->extra_columns().empty() &&
           (ls->segments.empty() || ls->segments.back().object != ls->unit->object ||
            ls->segments.back().line_base != ls->unit_line_base)) {
@@ -425,7 +425,7 @@ bool FillBatch(ScanPlan* plan, GlobalState* gs, LocalState* ls, bool keep_reject
           ls->unit_line_base = 0;
           if (plan->source_columns() && !ls->reader->starts_object()) {
             // Exact line numbers for a range in the middle of a large object.
-            auto lines = CountLinesBefore(plan->objects()[ls->unit->object],
+            auto lines = CountLinesBefore(plan->object(ls->unit->object),
                                           ls->reader->buffer_offset());
             if (!lines.ok()) {
               plan->SetError(lines.status());

@@ -120,10 +120,14 @@ ObjectVersion VersionFromStat(std::string key, const struct stat& st) {
   const int64_t mtime_ns =
       static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   // Size, modification time and inode: a rewrite (new inode, new time) gets a new etag.
-  char buf[3 * 16 + 1];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64 "%016" PRIx64 "%016" PRIx64, v.size,
-                static_cast<uint64_t>(mtime_ns), static_cast<uint64_t>(st.st_ino));
-  v.etag = buf;
+  // (Formatted by hand: listing 20,000 objects formats 20,000 of these.)
+  v.etag.resize(48);
+  const uint64_t parts[3] = {v.size, static_cast<uint64_t>(mtime_ns),
+                             static_cast<uint64_t>(st.st_ino)};
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int p = 0; p < 3; ++p) {
+    for (int d = 0; d < 16; ++d) v.etag[p * 16 + d] = kHex[(parts[p] >> (60 - 4 * d)) & 0xf];
+  }
   return v;
 }
 
@@ -419,7 +423,8 @@ class Lister {
     }
     SILT_RETURN_IF_ERROR(Walk(dir.get(), dir_key, name_prefix).status());
     if (truncated_) {
-      page_.next_continuation = (last_is_prefix_ ? "p" : "k") + last_;
+      page_.next_continuation =
+          last_is_prefix_ ? "p" + last_cp_ : "k" + page_.objects.back().key;
     }
     return std::move(page_);
   }
@@ -460,7 +465,6 @@ class Lister {
     }
     page_.common_prefixes.emplace_back(cp);
     last_cp_ = std::string(cp);
-    last_ = last_cp_;
     last_is_prefix_ = true;
     ++count_;
     return true;
@@ -471,8 +475,7 @@ class Lister {
       truncated_ = true;
       return false;
     }
-    last_ = v.key;
-    last_is_prefix_ = false;
+    last_is_prefix_ = false;  // the last key is page_.objects.back().key
     page_.objects.push_back(std::move(v));
     ++count_;
     return true;
@@ -527,8 +530,8 @@ class Lister {
       const Entry& e = entries[i];
       path = dir_key + e.sort_name;
       if (!last_cp_.empty() && StartsWith(path, last_cp_)) continue;  // already rolled up
-      const std::string name(e.name());
       if (e.kind == Kind::kDir) {
+        const std::string name(e.name());
         if (AllHidden(path)) continue;
         const std::string_view cp = CommonPrefix(path);
         if (!cp.empty() && AllVisible(path)) {
@@ -554,7 +557,7 @@ class Lister {
       if (!stats.empty()) {
         st = stats[i].st;
         err = stats[i].err;
-      } else if (::fstatat(fd, name.c_str(), &st, 0) != 0) {
+      } else if (::fstatat(fd, e.sort_name.c_str(), &st, 0) != 0) {  // a file's name
         err = errno;
       }
       if (err != 0) {
@@ -579,8 +582,7 @@ class Lister {
   ListPage page_;
   int count_ = 0;
   bool truncated_ = false;
-  std::string last_;  // the last object key or common prefix added
-  bool last_is_prefix_ = false;
+  bool last_is_prefix_ = false;  // the last thing added: a common prefix (or an object)
   std::string last_cp_;  // the last common prefix added
 };
 
