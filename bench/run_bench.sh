@@ -5,7 +5,7 @@
 #   bash bench/run_bench.sh            # 1 GiB in 128 objects + 20,000 small objects
 #   BENCH_BYTES=256MiB BENCH_SMALL=2000 bash bench/run_bench.sh   # a quicker look
 #
-# silt and the csv route run BENCH_RUNS times (default 3; the median is shown), the regex
+# silt and the csv route run BENCH_RUNS times (default 5; the median is shown), the regex
 # route once. Routes, each writing zstd Parquet partitioned by day with 2 threads:
 #   silt      silt convert --format s3_access
 #   csv       DuckDB read_csv(delim ' ', all columns VARCHAR) + casts: the fastest DuckDB route
@@ -49,7 +49,7 @@ measure() {
   RSS_MB=$((rss / 1024))
   rm -f "$log" "$log.t"
 }
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 
 CSV_COLUMNS="{'bucket_owner':'VARCHAR','bucket':'VARCHAR','t1':'VARCHAR','t2':'VARCHAR','remote_ip':'VARCHAR','requester':'VARCHAR','request_id':'VARCHAR','operation':'VARCHAR','key':'VARCHAR','request_uri':'VARCHAR','http_status':'VARCHAR','error_code':'VARCHAR','bytes_sent':'VARCHAR','object_size':'VARCHAR','total_time':'VARCHAR','turn_around_time':'VARCHAR','referer':'VARCHAR','user_agent':'VARCHAR','version_id':'VARCHAR','host_id':'VARCHAR','signature_version':'VARCHAR','cipher_suite':'VARCHAR','auth_type':'VARCHAR','host_header':'VARCHAR','tls_version':'VARCHAR','access_point_arn':'VARCHAR','acl_required':'VARCHAR'}"
 CASTS="bucket_owner, bucket, strptime(t1 || ' ' || t2, '[%d/%b/%Y:%H:%M:%S %z]') AS request_time,
