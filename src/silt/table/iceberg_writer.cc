@@ -242,13 +242,14 @@ Result<Literal> PartitionValueFromText(const iceberg::PartitionField& f, const T
 
 // ---- the bucket functions ----
 
-void BucketLong(duckdb_function_info, duckdb_data_chunk input, duckdb_vector output) {
+// Iceberg's bucket transform over a chunk of (value, N): (hash(value) & INT_MAX) % N, where
+// hash_row(i) is the Murmur3 hash of row i's value; NULL for a NULL value or N, or N <= 0.
+template <typename HashRow>
+void BucketRows(duckdb_data_chunk input, duckdb_vector output, HashRow hash_row) {
   const idx_t n = duckdb_data_chunk_get_size(input);
-  duckdb_vector v = duckdb_data_chunk_get_vector(input, 0);
   duckdb_vector nv = duckdb_data_chunk_get_vector(input, 1);
-  const auto* vals = static_cast<const int64_t*>(duckdb_vector_get_data(v));
   const auto* ns = static_cast<const int32_t*>(duckdb_vector_get_data(nv));
-  uint64_t* vvalid = duckdb_vector_get_validity(v);
+  uint64_t* vvalid = duckdb_vector_get_validity(duckdb_data_chunk_get_vector(input, 0));
   uint64_t* nvalid = duckdb_vector_get_validity(nv);
   auto* out = static_cast<int32_t*>(duckdb_vector_get_data(output));
   for (idx_t i = 0; i < n; ++i) {
@@ -258,35 +259,28 @@ void BucketLong(duckdb_function_info, duckdb_data_chunk input, duckdb_vector out
       duckdb_validity_set_row_invalid(duckdb_vector_get_validity(output), i);
       continue;
     }
-    const uint64_t x = static_cast<uint64_t>(vals[i]);
-    char b[8];
-    for (int k = 0; k < 8; ++k) b[k] = static_cast<char>((x >> (8 * k)) & 0xFF);
-    const int32_t h = iceberg::Murmur3Hash32(std::string_view(b, 8));
-    out[i] = (h & 0x7FFFFFFF) % ns[i];
+    out[i] = (hash_row(i) & 0x7FFFFFFF) % ns[i];
   }
 }
 
+void BucketLong(duckdb_function_info, duckdb_data_chunk input, duckdb_vector output) {
+  const auto* vals =
+      static_cast<const int64_t*>(duckdb_vector_get_data(duckdb_data_chunk_get_vector(input, 0)));
+  BucketRows(input, output, [&](idx_t i) {
+    const uint64_t x = static_cast<uint64_t>(vals[i]);
+    char b[8];  // little-endian, as the spec hashes longs
+    for (int k = 0; k < 8; ++k) b[k] = static_cast<char>((x >> (8 * k)) & 0xFF);
+    return iceberg::Murmur3Hash32(std::string_view(b, 8));
+  });
+}
+
 void BucketString(duckdb_function_info, duckdb_data_chunk input, duckdb_vector output) {
-  const idx_t n = duckdb_data_chunk_get_size(input);
-  duckdb_vector v = duckdb_data_chunk_get_vector(input, 0);
-  duckdb_vector nv = duckdb_data_chunk_get_vector(input, 1);
-  auto* vals = static_cast<duckdb_string_t*>(duckdb_vector_get_data(v));
-  const auto* ns = static_cast<const int32_t*>(duckdb_vector_get_data(nv));
-  uint64_t* vvalid = duckdb_vector_get_validity(v);
-  uint64_t* nvalid = duckdb_vector_get_validity(nv);
-  auto* out = static_cast<int32_t*>(duckdb_vector_get_data(output));
-  for (idx_t i = 0; i < n; ++i) {
-    if (!duckdb_validity_row_is_valid(vvalid, i) || !duckdb_validity_row_is_valid(nvalid, i) ||
-        ns[i] <= 0) {
-      duckdb_vector_ensure_validity_writable(output);
-      duckdb_validity_set_row_invalid(duckdb_vector_get_validity(output), i);
-      continue;
-    }
-    const char* data = duckdb_string_t_data(&vals[i]);
-    const int32_t h =
-        iceberg::Murmur3Hash32(std::string_view(data, duckdb_string_t_length(vals[i])));
-    out[i] = (h & 0x7FFFFFFF) % ns[i];
-  }
+  auto* vals =
+      static_cast<duckdb_string_t*>(duckdb_vector_get_data(duckdb_data_chunk_get_vector(input, 0)));
+  BucketRows(input, output, [&](idx_t i) {
+    return iceberg::Murmur3Hash32(
+        std::string_view(duckdb_string_t_data(&vals[i]), duckdb_string_t_length(vals[i])));
+  });
 }
 
 Status RegisterOne(duckdb_connection conn, const char* name, duckdb_type arg,
