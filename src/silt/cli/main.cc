@@ -8,10 +8,11 @@
 
 // DuckDB's allocator (the jemalloc built into libduckdb) hands pages that stayed free for a
 // second back to the kernel, and a conversion then faults them in again for its next row
-// groups: on a 1 GiB convert a third of all page faults and 5% of the time on these VMs.
-// silt's runs are batch jobs, so free pages are kept for five seconds. jemalloc reads this
-// setting (the last of its configuration sources, after DUCKDB_JE_MALLOC_CONF) when libduckdb
-// loads, before main(); a libduckdb without jemalloc ignores it.
+// groups: on a 1 GiB convert a third of all page faults. silt's runs are batch jobs, so free
+// pages are kept for five seconds. jemalloc reads this setting when libduckdb loads, before
+// main(), as its last configuration source: it wins over DUCKDB_JE_MALLOC_CONF for these two
+// options (every other option set there still applies). A libduckdb without jemalloc ignores
+// it.
 extern "C" {
 __attribute__((visibility("default"))) const char* duckdb_je_malloc_conf_2_conf_harder =
     "dirty_decay_ms:5000,muzzy_decay_ms:5000";
