@@ -26,65 +26,7 @@ cd "$T" || exit 1
 # ---------------------------------------------------------------------------------------------
 # helpers
 
-FAILURES=0
-fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
-pass() { echo "ok: $*"; }
-
-# check_eq <what> <expected> <actual>
-check_eq() {
-  if [[ "$2" == "$3" ]]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi
-}
-# check_contains <what> <text> <needle>
-check_contains() {
-  if [[ "$2" == *"$3"* ]]; then pass "$1"; else fail "$1: [$3] not found in [$2]"; fi
-}
-# check_not_contains <what> <text> <needle>
-check_not_contains() {
-  if [[ "$2" != *"$3"* ]]; then pass "$1"; else fail "$1: [$3] unexpectedly found in [$2]"; fi
-}
-# check_match <what> <text> <extended regex> (matched against any line)
-check_match() {
-  if grep -Eq -- "$3" <<<"$2"; then pass "$1"; else fail "$1: no line of [$2] matches /$3/"; fi
-}
-# check_rc <what> <expected exit code> — against the last `run`
-check_rc() {
-  if [[ "$RC" == "$2" ]]; then
-    pass "$1 (exit $RC)"
-  else
-    fail "$1: exit code $RC, expected $2; stdout [$OUT] stderr [$ERR]"
-  fi
-}
-check_nonzero() {
-  if [[ "$RC" != 0 ]]; then pass "$1 (exit $RC)"; else fail "$1: exit code 0, expected non-zero; stdout [$OUT]"; fi
-}
-
-# run <silt args...>: runs silt with stdin from /dev/null; sets RC, OUT, ERR.
-run() {
-  "$SILT" "$@" <"/dev/null" >"$T/.stdout" 2>"$T/.stderr"
-  RC=$?
-  OUT=$(<"$T/.stdout")
-  ERR=$(<"$T/.stderr")
-}
-# run_stdin <text> <silt args...>: the same with <text> on standard input (a pipe).
-run_stdin() {
-  local input=$1
-  shift
-  printf '%s' "$input" | "$SILT" "$@" >"$T/.stdout" 2>"$T/.stderr"
-  RC=$?
-  OUT=$(<"$T/.stdout")
-  ERR=$(<"$T/.stderr")
-}
-# csv <sql>: runs `silt sql --format csv <sql>`, checks it succeeded and sets VAL to the rows
-# without the header line.
-csv() {
-  run sql --format csv "$1"
-  if [[ "$RC" != 0 ]]; then
-    fail "query failed (exit $RC): $1: $ERR"
-    VAL="<query failed>"
-    return 1
-  fi
-  VAL=$(tail -n +2 <<<"$OUT")
-}
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 # summary_value <convert stdout> <label>: the number after "  <label>" without thousands commas.
 summary_value() {
   awk -v k="$2" '$1 == k { gsub(",", "", $2); print $2; exit }' <<<"$1"

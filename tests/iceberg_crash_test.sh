@@ -33,21 +33,7 @@ unset SILT_WAREHOUSE SILT_CATALOG
 export SILT_WAREHOUSE="$T/wh"
 TABLE_DIR="$T/wh/crash/t"
 
-FAILURES=0
-fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
-pass() { echo "ok: $*"; }
-check_eq() { if [[ "$2" == "$3" ]]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi; }
-run() {
-  "$SILT" "$@" <"/dev/null" >"$T/.stdout" 2>"$T/.stderr"
-  RC=$?
-  OUT=$(<"$T/.stdout")
-  ERR=$(<"$T/.stderr")
-}
-value() {
-  run sql --format csv "$1"
-  [[ "$RC" == 0 ]] || fail "query failed: $1: $ERR"
-  VAL=$(tail -n +2 <<<"$OUT")
-}
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 now_ms() { date +%s%3N; }
 ms_to_s() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
 
@@ -165,7 +151,7 @@ for ((i = 0; i < ITERATIONS; i++)); do
   after=$(list_files)
   new=$(comm -13 <(echo "$before") <(echo "$after"))
 
-  value "SELECT count(*) || ' ' || count(DISTINCT id) FROM crash.t"
+  csv "SELECT count(*) || ' ' || count(DISTINCT id) FROM crash.t"
   read -r n distinct <<<"$VAL"
   if [[ "$n" == "$COUNT" ]]; then
     committed=0
@@ -233,19 +219,19 @@ check_eq "after remove-orphans every file under the table is reachable" "" \
 check_eq "no file the metadata reaches is missing" "" "$(comm -13 <(list_files) <(reachable_files))"
 check_eq "no temporary files left" "" "$(find "$TABLE_DIR" -name '.silt-tmp-*')"
 [[ ! -e "$T/wh/.silt-staging" ]] && pass "no staging folders left" || fail "staging left: $(ls -R "$T/wh/.silt-staging")"
-value "SELECT count(*) FROM crash.t"
+csv "SELECT count(*) FROM crash.t"
 check_eq "the cleanup changed no answer" "$COUNT" "$VAL"
 
 run table append crash.t --sql "$(query $BATCH)"
 [[ "$RC" == 0 ]] || fail "append after the crashes: $ERR"
-value "SELECT count(*) FROM crash.t"
+csv "SELECT count(*) FROM crash.t"
 check_eq "a final append lands" "$((COUNT + ROWS))" "$VAL"
 COUNT=$VAL
 
 # Expiry on the crashed-and-cleaned table: answers stay, three snapshots remain.
 run table expire crash.t --older-than 0s --retain-last 3
 [[ "$RC" == 0 ]] || fail "expire: $ERR"
-value "SELECT count(*) FROM crash.t"
+csv "SELECT count(*) FROM crash.t"
 check_eq "expire changed no answer" "$COUNT" "$VAL"
 run table snapshots crash.t
 check_eq "three snapshots left" "3" "$(($(wc -l <<<"$OUT") - 1))"
@@ -261,43 +247,42 @@ LOGS_DIR="$T/wh/crash/logs"
 run gen s3_access -o raw/b0 --bytes 512KiB --days 1 --seed 100
 run convert --format s3_access --input raw --table crash.logs -q
 [[ "$RC" == 0 ]] || fail "first convert --table: $ERR"
-value "SELECT count(*) FROM crash.logs"
+csv "SELECT count(*) FROM crash.logs"
 LOGS=$VAL
 CONVERT_KILLS=0
 for ((j = 1; j <= ${CONVERT_ROUNDS:-8}; j++)); do
   run gen s3_access -o "raw/b$j" --bytes 512KiB --days 1 --seed $((100 + j))
-  value "SELECT count(*) FROM read_log('raw/b$j', format => 's3_access')"
+  csv "SELECT count(*) FROM read_log('raw/b$j', format => 's3_access')"
   added=$VAL
   SILT_TEST_PAUSE_BEFORE_COMMIT_MS=$PAUSE_MS SILT_TEST_PAUSE_AFTER_COMMIT_MS=$AFTER_MS \
     "$SILT" convert --format s3_access --input raw --table crash.logs -q >/dev/null 2>"$T/convert.err" &
   kill_at $((j % 4)) $! "$LOGS_DIR"
   rc=$?
   [[ "$rc" == 137 ]] && CONVERT_KILLS=$((CONVERT_KILLS + 1))
-  value "SELECT count(*) FROM crash.logs"
+  csv "SELECT count(*) FROM crash.logs"
   echo "convert round $j: kill $HOW (exit $rc); table at $VAL rows (was $LOGS, this round's objects $added)"
   # Objects of earlier rounds whose convert was killed before its swap come along too.
   if ((VAL < LOGS)); then fail "convert round $j: the table lost rows ($LOGS -> $VAL)"; fi
   LOGS=$VAL
 done
 ((CONVERT_KILLS > 0)) && pass "$CONVERT_KILLS converts killed" || fail "no convert was killed"
-value "SELECT count(*) FROM read_log('raw', format => 's3_access')"
+csv "SELECT count(*) FROM read_log('raw', format => 's3_access')"
 RAW=$VAL
 run convert --format s3_access --input raw --table crash.logs -q
 [[ "$RC" == 0 ]] || fail "convert after the kills: $ERR"
-value "SELECT count(*) FROM crash.logs"
+csv "SELECT count(*) FROM crash.logs"
 check_eq "after the killed converts, one more holds every raw row exactly once" "$RAW" "$VAL"
 # A later snapshot of another writer, so expiry removes every convert snapshot.
 run table append crash.logs --sql "SELECT 'crash-test' AS operation"
 [[ "$RC" == 0 ]] || fail "append to crash.logs: $ERR"
 run table expire crash.logs --older-than 0s --retain-last 1
 [[ "$RC" == 0 ]] || fail "expire crash.logs: $ERR"
-check_contains() { if [[ "$2" == *"$3"* ]]; then pass "$1"; else fail "$1: [$3] not found in [$2]"; fi; }
 check_contains "expire carries the bookmark forward" "$OUT" "kept in table property silt.bookmark."
 run table remove-orphans crash.logs --older-than 0s
 [[ "$RC" == 0 ]] || fail "remove-orphans crash.logs: $ERR"
 run convert --format s3_access --input raw --table crash.logs -q
 [[ "$RC" == 0 ]] || fail "convert after expire and remove-orphans: $ERR"
-value "SELECT count(*) FROM crash.logs"
+csv "SELECT count(*) FROM crash.logs"
 check_eq "after expire and remove-orphans, a re-run converts nothing again" "$((RAW + 1))" "$VAL"
 check_eq "no temporary files left in crash.logs" "" "$(find "$LOGS_DIR" -name '.silt-tmp-*')"
 check_eq "only the carried bookmark is left" "1" "$(find "$LOGS_DIR/silt/bookmarks" -type f | wc -l)"

@@ -23,27 +23,7 @@ trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
 unset SILT_WAREHOUSE SILT_CATALOG
 
-FAILURES=0
-fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
-pass() { echo "ok: $*"; }
-check_eq() { if [[ "$2" == "$3" ]]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi; }
-check_contains() { if [[ "$2" == *"$3"* ]]; then pass "$1"; else fail "$1: [$3] not found in [$2]"; fi; }
-check_match() { if grep -Eq -- "$3" <<<"$2"; then pass "$1"; else fail "$1: no line of [$2] matches /$3/"; fi; }
-check_rc() {
-  if [[ "$RC" == "$2" ]]; then pass "$1 (exit $RC)"; else fail "$1: exit code $RC, expected $2; stdout [$OUT] stderr [$ERR]"; fi
-}
-run() {
-  "$SILT" "$@" <"/dev/null" >"$T/.stdout" 2>"$T/.stderr"
-  RC=$?
-  OUT=$(<"$T/.stdout")
-  ERR=$(<"$T/.stderr")
-}
-# value <sql>: the single value a query returns (csv without header).
-value() {
-  run sql --format csv "$1"
-  [[ "$RC" == 0 ]] || fail "query failed: $1: $ERR"
-  VAL=$(tail -n +2 <<<"$OUT")
-}
+source "$HERE/lib.sh"
 
 scenario_lifecycle() {
   run gen s3_access -o raw1 --bytes 3MiB --days 2 --seed 7
@@ -64,12 +44,12 @@ scenario_lifecycle() {
   run table append logs.access --sql "$q1" --inputs raw1
   check_rc "append 1" 0
   local appended=$OUT
-  value "SELECT count(*) FROM ($q1)"
+  csv "SELECT count(*) FROM ($q1)"
   local n1=$VAL
   check_match "append 1 reports the rows" "$appended" "^appended $n1 rows in [0-9]+ files"
   run table append logs.access --sql "$q2;"
   check_rc "append 2 (trailing ;)" 0
-  value "SELECT count(*) FROM ($q2)"
+  csv "SELECT count(*) FROM ($q2)"
   local n2=$VAL
 
   run table list
@@ -110,15 +90,15 @@ scenario_lifecycle() {
 
   # The table's files give the raw logs' answers.
   local files="'warehouse/logs/access/data/**/*.parquet'"
-  value "SELECT count(*) FROM $files"
+  csv "SELECT count(*) FROM $files"
   check_eq "rows in the data files" "$((n1 + n2))" "$VAL"
-  value "SELECT sum(bytes_sent) || '/' || count(DISTINCT request_id) || '/' || min(request_time) FROM $files"
+  csv "SELECT sum(bytes_sent) || '/' || count(DISTINCT request_id) || '/' || min(request_time) FROM $files"
   local table_answer=$VAL
-  value "SELECT sum(bytes_sent) || '/' || count(DISTINCT request_id) || '/' || min(request_time) FROM ($q1 UNION ALL $q2)"
+  csv "SELECT sum(bytes_sent) || '/' || count(DISTINCT request_id) || '/' || min(request_time) FROM ($q1 UNION ALL $q2)"
   check_eq "same answers as the raw logs" "$VAL" "$table_answer"
-  value "SELECT count(DISTINCT field_id) FROM parquet_schema($files) WHERE field_id IS NOT NULL"
+  csv "SELECT count(DISTINCT field_id) FROM parquet_schema($files) WHERE field_id IS NOT NULL"
   check_eq "field ids in the Parquet files" 29 "$VAL"
-  value "SELECT count(*) FROM parquet_kv_metadata($files) WHERE decode(key) = 'iceberg.schema'"
+  csv "SELECT count(*) FROM parquet_kv_metadata($files) WHERE decode(key) = 'iceberg.schema'"
   [[ "$VAL" -ge 2 ]] && pass "iceberg.schema in every file" || fail "iceberg.schema entries: $VAL"
   ls -d warehouse/logs/access/data/request_time_day=2024-03-0* >/dev/null 2>&1 &&
     pass "day partition folders" || fail "no request_time_day= folders: $(ls warehouse/logs/access/data)"
@@ -245,7 +225,7 @@ scenario_s3() {
   local q="SELECT * FROM read_log('raw', format => 's3_access')"
   run table append logs.access --sql "$q" --warehouse "$wh"
   check_rc "append into s3" 0
-  value "SELECT count(*) FROM ($q)"
+  csv "SELECT count(*) FROM ($q)"
   local n=$VAL
   SILT_WAREHOUSE=$wh run table describe logs.access
   check_rc "describe (SILT_WAREHOUSE)" 0
@@ -258,7 +238,7 @@ scenario_s3() {
   [[ "$data_files" -ge 2 ]] && pass "SDK lists $data_files data files" || fail "data files in S3: [$listing]"
   check_eq "SDK sees metadata, manifests and data only" "0" \
     "$(grep -vc -E "^$p/wh/logs/access/(metadata/[^ ]+\.(metadata\.json|avro)|data/request_time_day=[0-9-]+/[0-9a-f-]+\.parquet) " <<<"$listing")"
-  value "SELECT count(*) FROM '$wh/logs/access/data/*/*.parquet'"
+  csv "SELECT count(*) FROM '$wh/logs/access/data/*/*.parquet'"
   check_eq "rows read back from s3" "$n" "$VAL"
   run table drop logs.access --purge --warehouse "$wh"
   check_rc "drop --purge in s3" 0
@@ -271,39 +251,39 @@ scenario_convert_sql() {
   run gen s3_access -o raw --bytes 6MiB --days 30 --objects 60 --seed 3
   check_rc "gen 30 days" 0
   TOTALS="count(*) || '/' || sum(bytes_sent) || '/' || count(DISTINCT request_id)"
-  value "SELECT $TOTALS FROM read_log('raw', format => 's3_access')"; raw=$VAL
+  csv "SELECT $TOTALS FROM read_log('raw', format => 's3_access')"; raw=$VAL
   run convert --format s3_access --input raw --table logs.access
   check_rc "convert --table creates and appends" 0
   check_contains "says it created the table" "$OUT" "to logs.access (created)"
-  value "SELECT $TOTALS FROM logs.access"
+  csv "SELECT $TOTALS FROM logs.access"
   check_eq "the table answers like the raw logs" "$raw" "$VAL"
   run table describe logs.access
   check_contains "partitioned by day of the event time" "$OUT" "day(request_time)"
   run convert --format s3_access --input raw --table logs.access
   check_rc "the same inputs again" 0
   check_contains "nothing is written twice" "$OUT" "already holds these 60 objects"
-  value "SELECT $TOTALS FROM logs.access"
+  csv "SELECT $TOTALS FROM logs.access"
   check_eq "still exactly once" "$raw" "$VAL"
   # New objects arrive: only they are appended.
   run gen s3_access -o more --bytes 1MiB --days 1 --objects 4 --seed 4 --start-date 2024-04-15
   cp -r more/. raw/
-  value "SELECT $TOTALS FROM read_log('raw', format => 's3_access')"; raw2=$VAL
+  csv "SELECT $TOTALS FROM read_log('raw', format => 's3_access')"; raw2=$VAL
   run convert --format s3_access --input raw --table logs.access
   check_rc "convert after new objects arrived" 0
   check_contains "only the 4 new objects" "$OUT" "appended 4 objects"
-  value "SELECT $TOTALS FROM logs.access"
+  csv "SELECT $TOTALS FROM logs.access"
   check_eq "the table holds every line exactly once" "$raw2" "$VAL"
   # A day reads that day's files only.
   day="WHERE request_time >= '2024-03-10' AND request_time < '2024-03-11'"
   run sql --show-files --format csv "SELECT $TOTALS FROM logs.access $day"
   check_rc "a query over one day" 0
   check_match "reads 1 of 31 data files" "$ERR" "logs.access: snapshot [0-9]+, reading 1 of 31 data files"
-  value "SELECT $TOTALS FROM read_log('raw', format => 's3_access') $day"; want=$VAL
+  csv "SELECT $TOTALS FROM read_log('raw', format => 's3_access') $day"; want=$VAL
   check_eq "and answers like the raw logs" "$want" "$(tail -n +2 <<<"$OUT")"
   # Time travel to the first snapshot.
   # The first snapshot's id: "<date> <time> UTC <id> ..." on the first line after the header.
   snap=$("$SILT" table snapshots logs.access | awk 'NR==2 {print $4}')
-  value "SELECT $TOTALS FROM logs.access AT (VERSION => $snap)"
+  csv "SELECT $TOTALS FROM logs.access AT (VERSION => $snap)"
   check_eq "AT (VERSION => first snapshot) sees the first run only" "$raw" "$VAL"
   run sql --format csv --snapshot "$snap" "SELECT $TOTALS FROM logs.access"
   check_eq "--snapshot does the same" "$raw" "$(tail -n +2 <<<"$OUT")"
@@ -315,7 +295,7 @@ scenario_convert_sql() {
     "SELECT CAST(request_time AS DATE) AS day, count(*) AS requests FROM logs.access GROUP BY 1"
   check_rc "sql --into creates and appends" 0
   check_contains "reports the rows" "$OUT" "to reports.daily (created)"
-  value "SELECT sum(requests) FROM reports.daily"
+  csv "SELECT sum(requests) FROM reports.daily"
   check_eq "the report sums to the table" "$(cut -d/ -f1 <<<"$raw2")" "$VAL"
 }
 

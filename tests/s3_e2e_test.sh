@@ -39,19 +39,7 @@ B=$SILT_TEST_S3_BUCKET
 P="e2e-$SCENARIO-$(date +%s)-$$"  # the bucket is shared: a prefix of our own
 S3="s3://$B/$P"
 
-FAILURES=0
-fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
-pass() { echo "ok: $*"; }
-check_eq() { if [[ "$2" == "$3" ]]; then pass "$1"; else fail "$1: expected [$2], got [$3]"; fi; }
-check_contains() { if [[ "$2" == *"$3"* ]]; then pass "$1"; else fail "$1: [$3] not in [$2]"; fi; }
-check_not_contains() { if [[ "$2" != *"$3"* ]]; then pass "$1"; else fail "$1: [$3] found in [$2]"; fi; }
-run() {
-  OUT=$("$@" 2>"$T/stderr"); RC=$?
-  ERR=$(cat "$T/stderr")
-}
-check_rc() {
-  if [[ "$RC" == "$2" ]]; then pass "$1 (exit $RC)"; else fail "$1: exit $RC, expected $2; [$OUT] [$ERR]"; fi
-}
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 answer() { "$SILT" sql --format csv "$1" | tail -n +2; }
 TOTALS="SELECT count(*), sum(bytes_sent), count(DISTINCT request_id), min(request_time), max(request_time)"
 
@@ -71,10 +59,10 @@ sdk_to_silt)
   sdk_put_tree raw "$P/raw"
   sdk_put_tree rawgz "$P/raw/gz"
   local_answer=$(answer "$TOTALS FROM read_log(['raw', 'rawgz'], format => 's3_access')")
-  run "$SILT" sql --format csv "$TOTALS FROM read_log('$S3/raw/', format => 's3_access')"
+  run sql --format csv "$TOTALS FROM read_log('$S3/raw/', format => 's3_access')"
   check_rc "read_log over s3:// objects the SDK uploaded" 0
   check_eq "raw s3:// answer = local answer" "$local_answer" "$(tail -n +2 <<<"$OUT")"
-  run "$SILT" convert --format s3_access --input "$S3/raw/" --output "$S3/parquet" --quiet
+  run convert --format s3_access --input "$S3/raw/" --output "$S3/parquet" --quiet
   check_rc "convert s3:// -> s3://" 0
   check_contains "summary names the s3 manifest" "$OUT" "$S3/parquet/_silt/runs/"
   check_eq "Parquet on s3:// answers the same" "$local_answer" \
@@ -84,46 +72,46 @@ sdk_to_silt)
   first=$(cd raw && find . -type f | sed 's|^\./||' | sort | head -1)
   check_eq "one object by its key" "$(answer "SELECT count(*) FROM read_log('raw/$first', format => 's3_access')")" \
     "$(answer "SELECT count(*) FROM read_log('$S3/raw/$first', format => 's3_access')")"
-  run "$SILT" convert --format s3_access --input "$S3/raw/" --output local-parquet --quiet
+  run convert --format s3_access --input "$S3/raw/" --output local-parquet --quiet
   check_rc "convert s3:// -> local" 0
   check_eq "local Parquet from s3:// input answers the same" "$local_answer" \
     "$(answer "$TOTALS FROM 'local-parquet/**/*.parquet'")"
   # Re-running replaces the previous output; the cache follows S3 (no stale parts counted).
-  run "$SILT" convert --format s3_access --input "$S3/raw/" --output "$S3/parquet" --quiet
+  run convert --format s3_access --input "$S3/raw/" --output "$S3/parquet" --quiet
   check_rc "convert again" 0
   check_eq "re-run replaced, not duplicated (through the cache)" "$local_answer" \
     "$(answer "$TOTALS FROM '$S3/parquet/**/*.parquet'")"
-  run "$SILT" sql "SELECT count(*) FROM read_log('$S3/nothing-here/', format => 's3_access')"
+  run sql "SELECT count(*) FROM read_log('$S3/nothing-here/', format => 's3_access')"
   [[ $RC != 0 ]] && pass "an empty prefix is an error (exit $RC)" || fail "an empty prefix gave exit 0"
   check_contains "saying which matched nothing" "$ERR" "no objects match '$S3/nothing-here/'"
   ;;
 silt_to_sdk)
   head -c $((23 * 1024 * 1024 + 12345)) /dev/urandom >big.bin
   printf 'small object\n' >small.txt
-  run "$SILT" cp big.bin "$S3/big.bin" --s3 multipart_threshold=8MiB --s3 part_size=5MiB
+  run cp big.bin "$S3/big.bin" --s3 multipart_threshold=8MiB --s3 part_size=5MiB
   check_rc "silt cp uploads (multipart)" 0
   sdk get "$B" "$P/big.bin" big.sdk >/dev/null
   if cmp -s big.bin big.sdk; then pass "SDK reads silt's multipart upload byte-identical"; else fail "big.bin differs"; fi
   etag=$(sdk head "$B" "$P/big.bin" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).ETag||JSON.parse(s).etag||""))')
   check_contains "it was a 5-part multipart upload" "$etag" "-5"
-  run "$SILT" cp small.txt "$S3/dir/"
+  run cp small.txt "$S3/dir/"
   check_rc "silt cp into a prefix keeps the name" 0
   sdk get "$B" "$P/dir/small.txt" small.sdk >/dev/null
   if cmp -s small.txt small.sdk; then pass "SDK reads silt's small upload byte-identical"; else fail "small.txt differs"; fi
-  run "$SILT" cp small.txt "$S3/dir/small.txt" --if-absent
+  run cp small.txt "$S3/dir/small.txt" --if-absent
   check_rc "--if-absent on an existing key" 1
   check_contains "says it exists" "$ERR" "exists"
   "$SILT" gen s3_access --output raw --bytes 4MiB --days 1 --objects 4 >/dev/null
-  run "$SILT" sql --format csv -o "$S3/answers/ops.csv" \
+  run sql --format csv -o "$S3/answers/ops.csv" \
     "SELECT operation, count(*) AS n FROM read_log('raw', format => 's3_access') GROUP BY 1 ORDER BY 1"
   check_rc "sql -o s3://" 0
   "$SILT" sql --format csv -o ops.csv \
     "SELECT operation, count(*) AS n FROM read_log('raw', format => 's3_access') GROUP BY 1 ORDER BY 1"
   sdk get "$B" "$P/answers/ops.csv" ops.sdk >/dev/null
   if cmp -s ops.csv ops.sdk; then pass "SDK reads silt's query answer byte-identical"; else fail "ops.csv differs"; fi
-  run "$SILT" convert --format s3_access --input raw --output "$S3/parquet" --quiet
+  run convert --format s3_access --input raw --output "$S3/parquet" --quiet
   check_rc "convert local -> s3://" 0
-  run "$SILT" convert --format s3_access --input raw --output local-parquet --quiet
+  run convert --format s3_access --input raw --output local-parquet --quiet
   n_local=$(find local-parquet -name '*.parquet' | wc -l)
   n_s3=$(sdk list "$B" "$P/parquet/" | grep -c '\.parquet ')
   check_eq "the SDK lists as many Parquet files as a local run writes" "$n_local" "$n_s3"
@@ -132,7 +120,7 @@ silt_to_sdk)
   check_eq "the SDK's copy of a Parquet file is readable and complete" \
     "$(answer "SELECT count(*) FROM '$S3/parquet/${key#"$P/parquet/"}'")" \
     "$(answer "SELECT count(*) FROM 'one.parquet'")"
-  run "$SILT" cp -r "$S3/parquet" back
+  run cp -r "$S3/parquet" back
   check_rc "silt cp -r downloads a prefix" 0
   check_eq "downloaded tree answers like the local run" "$(answer "$TOTALS FROM 'local-parquet/**/*.parquet'")" \
     "$(answer "$TOTALS FROM 'back/**/*.parquet'")"
@@ -142,9 +130,9 @@ faults)
   "$SILT" cp -r raw "$S3/raw" -q
   want=$(answer "$TOTALS FROM read_log('raw', format => 's3_access')")
   export SILT_S3_FAULTS="throttle=0.05,reset=0.05,lost=0.05,truncate=0.05,corrupt=0.05,latency=5,seed=3"
-  run "$SILT" convert --format s3_access --input "$S3/raw/" --output "$S3/parquet" --quiet --s3 max_attempts=20
+  run convert --format s3_access --input "$S3/raw/" --output "$S3/parquet" --quiet --s3 max_attempts=20
   check_rc "convert with injected faults converges" 0
-  run "$SILT" sql --format csv "$TOTALS FROM read_log('$S3/raw/', format => 's3_access')" --s3 max_attempts=20
+  run sql --format csv "$TOTALS FROM read_log('$S3/raw/', format => 's3_access')" --s3 max_attempts=20
   check_eq "raw answer under faults = local" "$want" "$(tail -n +2 <<<"$OUT")"
   unset SILT_S3_FAULTS
   check_eq "what was committed under faults is exact" "$want" "$(answer "$TOTALS FROM '$S3/parquet/**/*.parquet'")"
@@ -154,31 +142,31 @@ faults)
 credentials)
   printf 'x\n' >x.txt
   start=$(date +%s%N)
-  run env AWS_SECRET_ACCESS_KEY=definitely-wrong-secret "$SILT" cp x.txt "$S3/x.txt"
+  run_cmd env AWS_SECRET_ACCESS_KEY=definitely-wrong-secret "$SILT" cp x.txt "$S3/x.txt"
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
   check_rc "a wrong secret is refused" 4
   check_contains "the message names the endpoint" "$ERR" "$SILT_TEST_S3_ENDPOINT"
   check_contains "and the access key id" "$ERR" "$AWS_ACCESS_KEY_ID"
   check_not_contains "but never the secret" "$ERR" "definitely-wrong-secret"
   if (( ms < 3000 )); then pass "fails fast (${ms} ms)"; else fail "took ${ms} ms"; fi
-  run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="$T" "$SILT" cp x.txt "$S3/x.txt"
+  run_cmd env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="$T" "$SILT" cp x.txt "$S3/x.txt"
   check_rc "no keys at all" 3
   check_contains "says where it looked" "$ERR" "AWS_ACCESS_KEY_ID"
   # Keys from a profile in the shared files, as the AWS CLI reads them.
   mkdir -p home/.aws
   printf '[default]\nregion = us-east-1\n[profile logs]\ns3 =\n  addressing_style = path\n' >home/.aws/config
   printf '[logs]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >home/.aws/credentials
-  run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="$T/home" AWS_PROFILE=logs "$SILT" cp x.txt "$S3/from-profile.txt"
+  run_cmd env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="$T/home" AWS_PROFILE=logs "$SILT" cp x.txt "$S3/from-profile.txt"
   check_rc "keys from ~/.aws/credentials (AWS_PROFILE)" 0
   if [[ -n "${SILT_TEST_S3_ROLE_ARN:-}" ]]; then
-    run "$SILT" cp x.txt "$S3/by-role.txt" --s3-role "$SILT_TEST_S3_ROLE_ARN"
+    run cp x.txt "$S3/by-role.txt" --s3-role "$SILT_TEST_S3_ROLE_ARN"
     check_rc "--s3-role assumes the role through STS" 0
-    run "$SILT" cp x.txt "$S3/by-role.txt" --s3-role "arn:aws:iam:::role/no-such-role"
+    run cp x.txt "$S3/by-role.txt" --s3-role "arn:aws:iam:::role/no-such-role"
     check_rc "an unknown role is refused" 1
     check_contains "naming the role" "$ERR" "no-such-role"
     check_not_contains "not the secret" "$ERR" "$AWS_SECRET_ACCESS_KEY"
     printf '[profile cross]\nrole_arn = %s\nsource_profile = logs\n' "$SILT_TEST_S3_ROLE_ARN" >>home/.aws/config
-    run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="$T/home" AWS_PROFILE=cross "$SILT" cp x.txt "$S3/by-profile-role.txt"
+    run_cmd env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY HOME="$T/home" AWS_PROFILE=cross "$SILT" cp x.txt "$S3/by-profile-role.txt"
     check_rc "role_arn + source_profile in ~/.aws/config" 0
   else
     echo "note: the test server has no STS role; AssumeRole not checked"

@@ -18,9 +18,7 @@ trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
 unset SILT_WAREHOUSE SILT_CATALOG
 
-FAILURES=0
-fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
-pass() { echo "ok: $*"; }
+source "$HERE/../lib.sh"
 must() { "$@" >"$T/.out" 2>&1 || { fail "$* failed: $(cat "$T/.out")"; return 1; }; }
 
 # expected <query> <column>:<kind>...: the lines read_table.mjs prints, computed by silt sql
