@@ -4,6 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include "silt/query/read_log.h"
 
 namespace silt::query {
@@ -48,6 +52,7 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
   if (!options.memory_limit.empty()) {
     duckdb_set_config(config, "memory_limit", options.memory_limit.c_str());
   }
+  if (options.workers_only) duckdb_set_config(config, "external_threads", "0");
   char* err = nullptr;
   const char* path = options.path == ":memory:" ? nullptr : options.path.c_str();
   if (duckdb_open_ext(path, &db->db_, config, &err) == DuckDBError) {
@@ -179,32 +184,92 @@ Result<Database::Shown> Database::QueryForDisplay(const std::string& original) {
   return Shown{std::move(r), std::move(types), true};
 }
 
+namespace {
+
+// DuckDB's error of a failed result as a Status (and the result destroyed).
+Status FailedResult(duckdb_result* res) {
+  std::string msg = duckdb_result_error(res) != nullptr ? duckdb_result_error(res) : "error";
+  duckdb_error_type type = duckdb_result_error_type(res);
+  duckdb_destroy_result(res);
+  switch (type) {
+    case DUCKDB_ERROR_PARSER:
+    case DUCKDB_ERROR_BINDER:
+    case DUCKDB_ERROR_CATALOG:
+    case DUCKDB_ERROR_INVALID_INPUT:
+      return Status::InvalidArgument(msg);
+    case DUCKDB_ERROR_IO:
+      return Status::IoError(msg);
+    case DUCKDB_ERROR_INTERRUPT:
+      return Status::Cancelled(msg);
+    case DUCKDB_ERROR_INTERNAL:
+    case DUCKDB_ERROR_FATAL:
+      return Status::Internal(msg);
+    default:
+      // Conversion, constraint, out-of-range...: caused by the query or its data.
+      return Status::InvalidArgument(msg);
+  }
+}
+
+}  // namespace
+
 Result<QueryResult> Database::Query(const std::string& original) {
   SILT_ASSIGN_OR_RETURN(const std::string sql, MirrorRemoteLiterals(original));
   duckdb_result res;
-  if (duckdb_query(conn_, sql.c_str(), &res) == DuckDBError) {
-    std::string msg = duckdb_result_error(&res) != nullptr ? duckdb_result_error(&res) : "error";
-    duckdb_error_type type = duckdb_result_error_type(&res);
-    duckdb_destroy_result(&res);
-    switch (type) {
-      case DUCKDB_ERROR_PARSER:
-      case DUCKDB_ERROR_BINDER:
-      case DUCKDB_ERROR_CATALOG:
-      case DUCKDB_ERROR_INVALID_INPUT:
-        return Status::InvalidArgument(msg);
-      case DUCKDB_ERROR_IO:
-        return Status::IoError(msg);
-      case DUCKDB_ERROR_INTERRUPT:
-        return Status::Cancelled(msg);
-      case DUCKDB_ERROR_INTERNAL:
-      case DUCKDB_ERROR_FATAL:
-        return Status::Internal(msg);
-      default:
-        // Conversion, constraint, out-of-range...: caused by the query or its data.
-        return Status::InvalidArgument(msg);
-    }
-  }
+  if (duckdb_query(conn_, sql.c_str(), &res) == DuckDBError) return FailedResult(&res);
   return QueryResult(res);
+}
+
+Result<std::unique_ptr<RunningStatement>> Database::Start(const std::string& original) {
+  SILT_ASSIGN_OR_RETURN(const std::string sql, MirrorRemoteLiterals(original));
+  std::unique_ptr<RunningStatement> run(new RunningStatement());
+  if (duckdb_connect(db_, &run->conn_) == DuckDBError) {
+    return Status::Internal("connecting to DuckDB failed");
+  }
+  // Session settings of Open() (silt's functions are registered database-wide).
+  duckdb_result res;
+  if (duckdb_query(run->conn_, "SET TimeZone = 'UTC'", &res) == DuckDBError) {
+    return FailedResult(&res);
+  }
+  duckdb_destroy_result(&res);
+  if (duckdb_prepare(run->conn_, sql.c_str(), &run->prepared_) == DuckDBError) {
+    const char* e = duckdb_prepare_error(run->prepared_);
+    return Status::InvalidArgument(e != nullptr ? e : "preparing a statement failed");
+  }
+  // Creating the pending result schedules the statement's tasks on DuckDB's threads.
+  if (duckdb_pending_prepared(run->prepared_, &run->pending_) == DuckDBError) {
+    const char* e = duckdb_pending_error(run->pending_);
+    return Status::InvalidArgument(e != nullptr ? e : "starting a statement failed");
+  }
+  return run;
+}
+
+RunningStatement::~RunningStatement() {
+  if (pending_ != nullptr) duckdb_destroy_pending(&pending_);
+  if (prepared_ != nullptr) duckdb_destroy_prepare(&prepared_);
+  if (conn_ != nullptr) duckdb_disconnect(&conn_);
+}
+
+bool RunningStatement::Done() {
+  switch (duckdb_pending_execute_check_state(pending_)) {
+    case DUCKDB_PENDING_RESULT_READY:
+    case DUCKDB_PENDING_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Status RunningStatement::Wait() {
+  // Polled: DuckDB's C API offers no blocking wait that leaves the work to its threads.
+  auto pause = std::chrono::microseconds(100);
+  while (!Done()) {
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(2000));
+  }
+  duckdb_result res;
+  if (duckdb_execute_pending(pending_, &res) == DuckDBError) return FailedResult(&res);
+  duckdb_destroy_result(&res);
+  return Status::OK();
 }
 
 }  // namespace silt::query

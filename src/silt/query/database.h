@@ -17,6 +17,29 @@ struct DatabaseOptions {
   int threads = 0;               // 0 = DuckDB's default (the machine's cores)
   std::string memory_limit;      // e.g. "1GB"; empty = DuckDB's default
   std::string path = ":memory:"; // database file; in memory by default
+  // Every task runs on DuckDB's own `threads` threads: a statement started with
+  // Database::Start() runs there while its caller waits without working, so two statements in
+  // flight still share `threads` cores (a blocking Query() would add the caller as a worker).
+  bool workers_only = false;
+};
+
+// A statement running on DuckDB's threads (Database::Start), on a connection of its own.
+class RunningStatement {
+ public:
+  ~RunningStatement();
+  RunningStatement(const RunningStatement&) = delete;
+  RunningStatement& operator=(const RunningStatement&) = delete;
+  // Whether it has ended (succeeded or failed); does not block.
+  bool Done();
+  // Blocks until it ends; DuckDB's error when it failed. Call once.
+  Status Wait();
+
+ private:
+  friend class Database;
+  RunningStatement() = default;
+  duckdb_connection conn_ = nullptr;
+  duckdb_prepared_statement prepared_ = nullptr;
+  duckdb_pending_result pending_ = nullptr;
 };
 
 // A materialised query result. Movable, not copyable.
@@ -60,6 +83,9 @@ class Database {
   Status Exec(const std::string& sql);
   // Runs a statement and materialises its result.
   Result<QueryResult> Query(const std::string& sql);
+  // Starts one statement (no result rows wanted: COPY, INSERT...) on DuckDB's threads and
+  // returns at once; the caller's thread does none of its work (see workers_only).
+  Result<std::unique_ptr<RunningStatement>> Start(const std::string& sql);
 
   // Runs one statement for showing its result to a person or a program: the values of a
   // query come back as DuckDB's own text for every type (timestamps with zone, lists,

@@ -223,6 +223,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   // DuckDB starts (tens of milliseconds) while the inputs are listed.
   query::DatabaseOptions dbo;
   dbo.threads = options.threads;
+  dbo.workers_only = true;  // two partitions' COPYs in flight share the `threads` cores
   dbo.memory_limit = options.memory_limit.empty() ? "1GB" : options.memory_limit;
   std::future<Result<std::unique_ptr<query::Database>>> db_opening =
       std::async(std::launch::async, [dbo] { return query::Database::Open(dbo); });
@@ -353,7 +354,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   std::condition_variable cv;
   bool done = false;
   uint64_t base_bytes = 0, base_rows = 0, base_rejects = 0;
-  std::shared_ptr<query::ScanPlan> current;
+  std::vector<std::shared_ptr<query::ScanPlan>> running;  // copies in flight
   std::thread reporter;
   if (progress) {
     reporter = std::thread([&] {
@@ -361,9 +362,14 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
       while (!cv.wait_for(lock, std::chrono::milliseconds(500), [&] { return done; })) {
         ConvertProgress p;
         p.bytes_total = summary.input_bytes;
-        p.bytes_done = base_bytes + (current ? current->counters().bytes.load() : 0);
-        p.rows = base_rows + (current ? current->counters().rows.load() : 0);
-        p.rejects = base_rejects + (current ? current->counters().rejects.load() : 0);
+        p.bytes_done = base_bytes;
+        p.rows = base_rows;
+        p.rejects = base_rejects;
+        for (const auto& plan : running) {
+          p.bytes_done += plan->counters().bytes.load();
+          p.rows += plan->counters().rows.load();
+          p.rejects += plan->counters().rejects.load();
+        }
         p.seconds = elapsed();
         progress(p);
       }
@@ -389,14 +395,31 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   // staging dir -> partition folder ("" with DuckDB's partitioning: the files' subfolders)
   std::vector<std::pair<fs::path, std::string>> copies;
   bool spill_bytes_count = false;
-  auto run_copy = [&](std::shared_ptr<query::ScanPlan> plan, const std::string& part_dir,
-                      const std::string& duckdb_partitions = "") -> Status {
-    plan->set_reject_sink(&rejects);
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      current = plan;
+  struct Copy {
+    std::shared_ptr<query::ScanPlan> plan;
+    uint64_t plan_id = 0;
+    std::string label;
+    std::unique_ptr<query::RunningStatement> run;
+    Copy() = default;
+    Copy(Copy&& o) noexcept
+        : plan(std::move(o.plan)), plan_id(std::exchange(o.plan_id, 0)),
+          label(std::move(o.label)), run(std::move(o.run)) {}
+    Copy& operator=(Copy&&) = delete;
+    // A COPY abandoned on an error path is cancelled (DuckDB waits for its tasks) before its
+    // plan goes.
+    ~Copy() {
+      run.reset();
+      if (plan_id != 0) query::UnregisterPlan(plan_id);
     }
-    const uint64_t plan_id = query::RegisterPlan(plan);
+  };
+  // Starts a COPY of `plan` on DuckDB's threads.
+  auto start_copy = [&](std::shared_ptr<query::ScanPlan> plan, const std::string& part_dir,
+                        const std::string& duckdb_partitions = "") -> Result<Copy> {
+    plan->set_reject_sink(&rejects);
+    Copy c;
+    c.plan = plan;
+    c.label = part_dir.empty() ? "(unpartitioned)" : part_dir;
+    c.plan_id = query::RegisterPlan(plan);
     fs::path dir = staging / "copies" / std::to_string(copies.size());
     copies.emplace_back(dir, part_dir);
     std::error_code mk;
@@ -406,27 +429,42 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
         "ROW_GROUP_SIZE {}, {}, FILE_EXTENSION 'tmp', "
         "FILENAME_PATTERN 'part-{{uuid}}', FIELD_IDS {{{}}}, "
         "KV_METADATA {{'silt.format': {}, 'silt.run': {}{}}})",
-        duckdb_partitions.empty() ? "" : ", " + duckdb_partitions, plan_id,
+        duckdb_partitions.empty() ? "" : ", " + duckdb_partitions, c.plan_id,
         SqlQuote(dir.string()), codec, options.row_group_size,
         duckdb_partitions.empty()
             ? fmt::format("FILE_SIZE_BYTES {}", options.target_file_bytes)
             : std::string(options.partition == Partitioning::kDay ? "PARTITION_BY (day)"
                                                                    : "PARTITION_BY (day, hour)"),
         field_ids, SqlQuote(format->name()), SqlQuote(summary.run_id), extra_kv);
-    trace(fmt::format("copy {} starts", part_dir.empty() ? "(unpartitioned)" : part_dir));
-    Status st = db->Exec(sql);
-    trace(fmt::format("copy {} ends", part_dir.empty() ? "(unpartitioned)" : part_dir));
-    query::UnregisterPlan(plan_id);
+    trace(fmt::format("copy {} starts", c.label));
+    auto run = db->Start(sql);
+    if (!run.ok()) return run.status().WithContext("writing Parquet");
+    c.run = std::move(*run);
+    std::lock_guard<std::mutex> lock(mu);
+    running.push_back(plan);
+    return c;
+  };
+  // Waits for a started COPY to end and counts what it did.
+  auto finish_copy = [&](Copy& c) -> Status {
+    Status st = c.run->Wait();
+    c.run.reset();
+    trace(fmt::format("copy {} ends", c.label));
+    query::UnregisterPlan(std::exchange(c.plan_id, 0));
     {
       std::lock_guard<std::mutex> lock(mu);
-      current.reset();
-      if (!spill_bytes_count) base_bytes += plan->counters().bytes.load();
-      base_rows += plan->counters().rows.load();
-      base_rejects += plan->counters().rejects.load();
+      running.erase(std::find(running.begin(), running.end(), c.plan));
+      if (!spill_bytes_count) base_bytes += c.plan->counters().bytes.load();
+      base_rows += c.plan->counters().rows.load();
+      base_rejects += c.plan->counters().rejects.load();
     }
-    summary.skipped_lines += plan->counters().skipped.load();
-    if (!plan->error().ok()) return plan->error();
+    summary.skipped_lines += c.plan->counters().skipped.load();
+    if (!c.plan->error().ok()) return c.plan->error();
     return st.WithContext("writing Parquet");
+  };
+  auto run_copy = [&](std::shared_ptr<query::ScanPlan> plan, const std::string& part_dir,
+                      const std::string& duckdb_partitions = "") -> Status {
+    SILT_ASSIGN_OR_RETURN(Copy c, start_copy(std::move(plan), part_dir, duckdb_partitions));
+    return finish_copy(c);
   };
 
   if (options.partition == Partitioning::kNone) {
@@ -518,7 +556,20 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
       w.spill = &spill;
       return w;
     };
+    // A partition's COPY starts as soon as the previous one has parsed all its input (so
+    // that every row it spills into this partition is in the spill file): while the previous
+    // COPY writes its last row groups, often on one thread, the other thread starts on this
+    // one. At most two are in flight, on DuckDB's `threads` threads.
+    std::optional<Copy> previous;
     for (auto& [bucket, units] : groups) {
+      if (previous.has_value()) {
+        auto pause = std::chrono::microseconds(100);
+        while (previous->plan->counters().units_done.load() < previous->plan->units().size() &&
+               !previous->run->Done()) {
+          std::this_thread::sleep_for(pause);
+          pause = std::min(pause * 2, std::chrono::microseconds(2000));
+        }
+      }
       std::vector<query::InputObject> extra;
       std::vector<query::ScanUnit> plan_units = units;
       SILT_ASSIGN_OR_RETURN(std::optional<query::InputObject> spilled, spill.Take(bucket));
@@ -529,8 +580,12 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
       auto plan = std::make_shared<query::ScanPlan>(format, all->shared_objects(),
                                                     std::move(plan_units), std::move(extra));
       plan->set_window(window_for(bucket));
-      SILT_RETURN_IF_ERROR(run_copy(plan, folder_of(bucket)));
+      SILT_ASSIGN_OR_RETURN(Copy next, start_copy(plan, folder_of(bucket)));
+      if (previous.has_value()) SILT_RETURN_IF_ERROR(finish_copy(*previous));
+      previous.reset();
+      previous.emplace(std::move(next));
     }
+    if (previous.has_value()) SILT_RETURN_IF_ERROR(finish_copy(*previous));
     // Rows spilled into partitions whose turn had passed.
     spill_bytes_count = true;
     for (int64_t bucket : spill.Pending()) {

@@ -174,6 +174,14 @@ TEST_F(ConvertTest, RowsOfOtherDaysAreRoutedToTheirPartition) {
                 " WHERE day = '2024-03-05'"),
             "3,5");
   EXPECT_EQ(One("SELECT count(DISTINCT request_id) " + q), "8");
+  // Line 8 is spilled while March 1st converts, just before March 2nd's COPY starts beside
+  // the end of March 1st's: it is still written with March 2nd's other rows, in one file.
+  EXPECT_EQ(One("SELECT string_agg(bytes_sent::VARCHAR, ',' ORDER BY bytes_sent) " + q +
+                " WHERE day = '2024-03-02'"),
+            "1,4,8");
+  EXPECT_EQ(One("SELECT count(DISTINCT filename) FROM read_parquet('" + out_ +
+                "/day=2024-03-02/*.parquet', filename = true)"),
+            "1");
   // No spill files are left behind.
   EXPECT_FALSE(fs::exists(out_ + "/_silt/staging"));
 }

@@ -1,0 +1,66 @@
+#include "silt/query/database.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace silt::query {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::unique_ptr<Database> OpenWorkersOnly() {
+  auto db = Database::Open(DatabaseOptions{.threads = 2, .memory_limit = {}, .path = ":memory:",
+                                           .workers_only = true});
+  EXPECT_TRUE(db.ok()) << db.status().ToString();
+  return db.ok() ? std::move(db).value() : nullptr;
+}
+
+// Two statements started side by side both run to the end on DuckDB's own threads, with the
+// session settings of the main connection (UTC) and silt's functions available.
+TEST(DatabaseStart, StatementsInFlightTogetherBothComplete) {
+  char tmpl[] = "/tmp/silt-db-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  auto db = OpenWorkersOnly();
+  ASSERT_NE(db, nullptr);
+  auto a = db->Start("COPY (SELECT range AS i, TIMESTAMPTZ '2024-03-01 00:00:00+00' AS t FROM "
+                     "range(300000)) TO '" + dir + "/a.parquet' (FORMAT parquet)");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  auto b = db->Start("COPY (SELECT range * 2 AS i, strftime(TIMESTAMPTZ '2024-03-01 00:00:00+00', "
+                     "'%H') AS h FROM range(200000)) TO '" + dir + "/b.parquet' (FORMAT parquet)");
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_TRUE((*b)->Wait().ok());
+  EXPECT_TRUE((*a)->Wait().ok());
+  EXPECT_TRUE((*a)->Done());
+  auto n = db->Query("SELECT (SELECT count(*) FROM '" + dir + "/a.parquet') + (SELECT sum(i) FROM '" +
+                     dir + "/b.parquet'), (SELECT any_value(h) FROM '" + dir + "/b.parquet')");
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(n->Int64(0, 0), 300000 + 2 * (199999LL * 200000 / 2));
+  EXPECT_EQ(n->Text(1, 0), "00");  // the started statement's session is in UTC too
+  fs::remove_all(dir);
+}
+
+TEST(DatabaseStart, ErrorsComeBackFromStartOrWait) {
+  auto db = OpenWorkersOnly();
+  ASSERT_NE(db, nullptr);
+  // Found when binding: Start says so.
+  auto bad = db->Start("COPY (SELECT * FROM no_such_table) TO '/tmp/x.parquet'");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("no_such_table"), std::string::npos);
+  // Found while running: Wait says so.
+  char tmpl[] = "/tmp/silt-db-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  auto failing = db->Start("COPY (SELECT CAST('x' || range AS INTEGER) AS v FROM range(10)) TO '" +
+                           dir + "/v.parquet' (FORMAT parquet)");
+  ASSERT_TRUE(failing.ok()) << failing.status().ToString();
+  Status st = (*failing)->Wait();
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("x0"), std::string::npos) << st.ToString();
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace silt::query
