@@ -333,7 +333,9 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
       std::async(std::launch::async, [all] { return ManifestInputs(*all); });
   summary.input_bytes = all->total_bytes();
 
+  trace("input plan built");
   SILT_ASSIGN_OR_RETURN(std::unique_ptr<query::Database> db, db_opening.get());
+  trace("DuckDB open");
   SILT_RETURN_IF_ERROR(db->Exec("SET preserve_insertion_order = false"));
 
   std::string extra_kv;
@@ -536,6 +538,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
       for (auto& t : peekers) t.join();
       SILT_RETURN_IF_ERROR(peek_error);
     }
+    trace("units placed in partitions");
     for (size_t i = 0; i < units_all.size(); ++i) {
       if (first_times[i].has_value()) {
         groups[bucket_of(*first_times[i])].push_back(units_all[i]);
