@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -40,6 +41,27 @@ TEST(DatabaseStart, StatementsInFlightTogetherBothComplete) {
   ASSERT_TRUE(n.ok()) << n.status().ToString();
   EXPECT_EQ(n->Int64(0, 0), 300000 + 2 * (199999LL * 200000 / 2));
   EXPECT_EQ(n->Text(1, 0), "00");  // the started statement's session is in UTC too
+  fs::remove_all(dir);
+}
+
+// A statement dropped while it runs is cancelled (what an error elsewhere does to the COPY in
+// flight beside it); the database stays usable.
+TEST(DatabaseStart, DroppingARunningStatementCancelsIt) {
+  char tmpl[] = "/tmp/silt-db-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  auto db = OpenWorkersOnly();
+  ASSERT_NE(db, nullptr);
+  const auto t0 = std::chrono::steady_clock::now();
+  {
+    auto run = db->Start("COPY (SELECT md5(range::VARCHAR) AS h FROM range(200000000)) TO '" +
+                         dir + "/big.parquet' (FORMAT parquet)");
+    ASSERT_TRUE(run.ok()) << run.status().ToString();
+    EXPECT_FALSE((*run)->Done());
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));
+  auto n = db->Query("SELECT 42");
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(n->Int64(0, 0), 42);
   fs::remove_all(dir);
 }
 
