@@ -43,7 +43,9 @@ struct ScanUnit {
 
 // Counters shared by the scanning threads; read at any time for progress.
 struct ScanCounters {
-  std::atomic<uint64_t> bytes{0};     // input bytes consumed (as stored, before decompression)
+  // Input bytes consumed (as stored, before decompression), not counting the plan's extra
+  // objects (a conversion's spilled rows, read a second time).
+  std::atomic<uint64_t> bytes{0};
   std::atomic<uint64_t> rows{0};
   std::atomic<uint64_t> rejects{0};
   std::atomic<uint64_t> skipped{0};

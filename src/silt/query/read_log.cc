@@ -411,7 +411,10 @@ bool FillBatch(ScanPlan* plan, GlobalState* gs, LocalState* ls, bool keep_reject
         break;
       }
       auto next = ls->reader->Next(&ls->pos, &ls->end);
-      plan->counters().bytes.fetch_add(ls->reader->TakeBytesRead(), std::memory_order_relaxed);
+      const uint64_t read = ls->reader->TakeBytesRead();
+      if (ls->unit->object < plan->shared_objects()->size()) {  // not re-read spilled rows
+        plan->counters().bytes.fetch_add(read, std::memory_order_relaxed);
+      }
       if (!next.ok()) {
         plan->SetError(next.status());
         more = false;

@@ -154,6 +154,30 @@ TEST_F(ReadLogTest, SourceLinesAreExactInRangesOfLargeObjects) {
   EXPECT_EQ(r->Int64(3, 0), static_cast<int64_t>(lines_));
 }
 
+// A registered plan's byte counter (a conversion's progress) counts its input objects, not the
+// extra objects that hold rows read once already (spilled rows read again).
+TEST_F(ReadLogTest, PlanBytesCountInputObjectsNotExtraOnes) {
+  const std::string line =
+      "o b [01/Mar/2024:00:00:00 +0000] 1.1.1.1 - R OP k \"GET / HTTP/1.1\" 200 - 1 1 1 1 \"-\" \"-\"\n";
+  std::ofstream(dir_ + "/input.log") << line << line;
+  std::ofstream(dir_ + "/spilled.log") << line << line << line;
+  auto objects = ResolveInputs({dir_ + "/input.log"});
+  auto extra = ResolveInputs({dir_ + "/spilled.log"});
+  ASSERT_TRUE(objects.ok() && extra.ok());
+  const uint64_t input_bytes = (*objects)[0].version.size;
+  const uint64_t extra_bytes = (*extra)[0].version.size;
+  std::vector<ScanUnit> units{{0, 0, input_bytes}, {1, 0, extra_bytes}};
+  auto plan = std::make_shared<ScanPlan>(
+      formats::FindFormat("s3_access"),
+      std::make_shared<const std::vector<InputObject>>(std::move(*objects)), std::move(units),
+      std::move(*extra));
+  const uint64_t id = RegisterPlan(plan);
+  EXPECT_EQ(Int("SELECT count(*) FROM read_log(NULL, plan => " + std::to_string(id) + ")"), 5);
+  UnregisterPlan(id);
+  EXPECT_EQ(plan->counters().rows.load(), 5u);
+  EXPECT_EQ(plan->counters().bytes.load(), input_bytes);
+}
+
 TEST_F(ReadLogTest, ClearErrors) {
   auto unknown = db_->Query("SELECT * FROM read_log('" + dir_ + "', format => 'nope')");
   ASSERT_FALSE(unknown.ok());

@@ -396,7 +396,6 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   // before writing; routing rows ourselves keeps memory bounded and both cores busy.
   // staging dir -> partition folder ("" with DuckDB's partitioning: the files' subfolders)
   std::vector<std::pair<fs::path, std::string>> copies;
-  bool spill_bytes_count = false;
   struct Copy {
     std::shared_ptr<query::ScanPlan> plan;
     uint64_t plan_id = 0;
@@ -455,7 +454,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     {
       std::lock_guard<std::mutex> lock(mu);
       running.erase(std::find(running.begin(), running.end(), c.plan));
-      if (!spill_bytes_count) base_bytes += c.plan->counters().bytes.load();
+      base_bytes += c.plan->counters().bytes.load();
       base_rows += c.plan->counters().rows.load();
       base_rejects += c.plan->counters().rejects.load();
     }
@@ -589,14 +588,16 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
       previous.emplace(std::move(next));
     }
     if (previous.has_value()) SILT_RETURN_IF_ERROR(finish_copy(*previous));
-    // Rows spilled into partitions whose turn had passed.
-    spill_bytes_count = true;
+    // Rows spilled into partitions whose turn had passed (the spill file is the plan's extra
+    // object: its bytes were counted when first read).
     for (int64_t bucket : spill.Pending()) {
       SILT_ASSIGN_OR_RETURN(std::optional<query::InputObject> spilled, spill.Take(bucket));
       if (!spilled.has_value()) continue;
-      std::vector<query::InputObject> objects{std::move(*spilled)};
-      std::vector<query::ScanUnit> units{{0, 0, objects[0].version.size}};
-      auto plan = std::make_shared<query::ScanPlan>(format, std::move(objects), std::move(units));
+      std::vector<query::ScanUnit> units{{0, 0, spilled->version.size}};
+      std::vector<query::InputObject> extra{std::move(*spilled)};
+      auto plan = std::make_shared<query::ScanPlan>(
+          format, std::make_shared<const std::vector<query::InputObject>>(), std::move(units),
+          std::move(extra));
       plan->set_window(window_for(bucket));
       SILT_RETURN_IF_ERROR(run_copy(plan, folder_of(bucket)));
     }
