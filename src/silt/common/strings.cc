@@ -87,6 +87,14 @@ bool IsValidUtf8(std::string_view s, size_t* bad_offset) {
   const auto* e = p + s.size();
   const auto* b = p;
   while (p < e) {
+    // ASCII eight bytes at a time (log text is mostly ASCII).
+    while (e - p >= 8) {
+      uint64_t word;
+      std::memcpy(&word, p, sizeof word);
+      if ((word & 0x8080808080808080ull) != 0) break;
+      p += 8;
+    }
+    if (p == e) break;
     if (*p < 0x80) {
       ++p;
       continue;

@@ -49,6 +49,27 @@ TEST(Strings, Utf8) {
   EXPECT_EQ(SanitizeUtf8("a\xFF" "b\xE2\x82\xAC"), "a\xEF\xBF\xBD" "b\xE2\x82\xAC");
 }
 
+// Long ASCII runs (checked a word at a time) with a character or a bad byte at every offset.
+TEST(Strings, IsValidUtf8AtEveryOffset) {
+  for (size_t at = 0; at < 40; ++at) {
+    std::string good(40, 'a');
+    good.insert(at, "\xE2\x82\xAC");  // a 3-byte character
+    EXPECT_TRUE(IsValidUtf8(good)) << at;
+    std::string split(40, 'a');
+    split.insert(at, "\xE2\x82");  // cut short by the ASCII after it (or the end)
+    size_t bad = 99;
+    EXPECT_FALSE(IsValidUtf8(split, &bad)) << at;
+    EXPECT_EQ(bad, at);
+    std::string stray(40, 'a');
+    stray[at] = '\x80';  // a continuation byte on its own
+    bad = 99;
+    EXPECT_FALSE(IsValidUtf8(stray, &bad)) << at;
+    EXPECT_EQ(bad, at);
+  }
+  EXPECT_TRUE(IsValidUtf8(std::string(1000, 'x')));
+  EXPECT_TRUE(IsValidUtf8(""));
+}
+
 TEST(Strings, ParseInt64) {
   int64_t v;
   EXPECT_TRUE(ParseInt64("0", &v));
