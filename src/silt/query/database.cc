@@ -186,28 +186,45 @@ Result<Database::Shown> Database::QueryForDisplay(const std::string& original) {
 
 namespace {
 
-// DuckDB's error of a failed result as a Status (and the result destroyed).
-Status FailedResult(duckdb_result* res) {
-  std::string msg = duckdb_result_error(res) != nullptr ? duckdb_result_error(res) : "error";
-  duckdb_error_type type = duckdb_result_error_type(res);
-  duckdb_destroy_result(res);
+// A DuckDB error as a Status.
+Status StatusOf(duckdb_error_type type, std::string msg) {
   switch (type) {
     case DUCKDB_ERROR_PARSER:
     case DUCKDB_ERROR_BINDER:
     case DUCKDB_ERROR_CATALOG:
     case DUCKDB_ERROR_INVALID_INPUT:
-      return Status::InvalidArgument(msg);
+      return Status::InvalidArgument(std::move(msg));
     case DUCKDB_ERROR_IO:
-      return Status::IoError(msg);
+      return Status::IoError(std::move(msg));
     case DUCKDB_ERROR_INTERRUPT:
-      return Status::Cancelled(msg);
+      return Status::Cancelled(std::move(msg));
     case DUCKDB_ERROR_INTERNAL:
     case DUCKDB_ERROR_FATAL:
-      return Status::Internal(msg);
+      return Status::Internal(std::move(msg));
     default:
       // Conversion, constraint, out-of-range...: caused by the query or its data.
-      return Status::InvalidArgument(msg);
+      return Status::InvalidArgument(std::move(msg));
   }
+}
+
+// DuckDB's error of a failed result as a Status (and the result destroyed).
+Status FailedResult(duckdb_result* res) {
+  std::string msg = duckdb_result_error(res) != nullptr ? duckdb_result_error(res) : "error";
+  duckdb_error_type type = duckdb_result_error_type(res);
+  duckdb_destroy_result(res);
+  return StatusOf(type, std::move(msg));
+}
+
+// An error the C API gives as text only (a prepared or pending statement's): DuckDB writes it
+// as "<type> Error: <message>", and the type is read back from there.
+Status FailedText(const char* text, const char* otherwise) {
+  std::string msg = text != nullptr ? text : otherwise;
+  duckdb_error_type type = DUCKDB_ERROR_INVALID_INPUT;
+  if (msg.starts_with("IO Error:")) type = DUCKDB_ERROR_IO;
+  if (msg.starts_with("INTERRUPT Error:")) type = DUCKDB_ERROR_INTERRUPT;
+  if (msg.starts_with("INTERNAL Error:")) type = DUCKDB_ERROR_INTERNAL;
+  if (msg.starts_with("FATAL Error:")) type = DUCKDB_ERROR_FATAL;
+  return StatusOf(type, std::move(msg));
 }
 
 }  // namespace
@@ -232,13 +249,11 @@ Result<std::unique_ptr<RunningStatement>> Database::Start(const std::string& ori
   }
   duckdb_destroy_result(&res);
   if (duckdb_prepare(run->conn_, sql.c_str(), &run->prepared_) == DuckDBError) {
-    const char* e = duckdb_prepare_error(run->prepared_);
-    return Status::InvalidArgument(e != nullptr ? e : "preparing a statement failed");
+    return FailedText(duckdb_prepare_error(run->prepared_), "preparing a statement failed");
   }
   // Creating the pending result schedules the statement's tasks on DuckDB's threads.
   if (duckdb_pending_prepared(run->prepared_, &run->pending_) == DuckDBError) {
-    const char* e = duckdb_pending_error(run->pending_);
-    return Status::InvalidArgument(e != nullptr ? e : "starting a statement failed");
+    return FailedText(duckdb_pending_error(run->pending_), "starting a statement failed");
   }
   return run;
 }
@@ -250,6 +265,7 @@ RunningStatement::~RunningStatement() {
 }
 
 bool RunningStatement::Done() {
+  // DUCKDB_PENDING_ERROR also stands for "execution finished" (see Wait).
   switch (duckdb_pending_execute_check_state(pending_)) {
     case DUCKDB_PENDING_RESULT_READY:
     case DUCKDB_PENDING_ERROR:
@@ -259,13 +275,23 @@ bool RunningStatement::Done() {
   }
 }
 
-Status RunningStatement::Wait() {
+void RunningStatement::WaitUntil(const std::function<bool()>& ready) {
   // Polled: DuckDB's C API offers no blocking wait that leaves the work to its threads.
   auto pause = std::chrono::microseconds(100);
-  while (!Done()) {
+  while (!Done() && !(ready && ready())) {
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::microseconds(2000));
   }
+}
+
+Status RunningStatement::Wait() {
+  WaitUntil({});
+  // A failed statement's error, as DuckDB gave it (executing it would only wrap it in
+  // "Attempting to execute an unsuccessful ... pending query result"). The error text is
+  // empty while there is none; the state cannot tell, as DuckDB's C API reports a finished
+  // execution as DUCKDB_PENDING_ERROR too.
+  const char* error = duckdb_pending_error(pending_);
+  if (error != nullptr && *error != '\0') return FailedText(error, "the statement failed");
   duckdb_result res;
   if (duckdb_execute_pending(pending_, &res) == DuckDBError) return FailedResult(&res);
   duckdb_destroy_result(&res);

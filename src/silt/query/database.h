@@ -5,6 +5,7 @@
 #include <duckdb.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ class RunningStatement {
   RunningStatement& operator=(const RunningStatement&) = delete;
   // Whether it has ended (succeeded or failed); does not block.
   bool Done();
+  // Blocks until it has ended or `ready()` (when given) is true.
+  void WaitUntil(const std::function<bool()>& ready);
   // Blocks until it ends; DuckDB's error when it failed. Call once.
   Status Wait();
 

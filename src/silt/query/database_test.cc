@@ -81,6 +81,13 @@ TEST(DatabaseStart, ErrorsComeBackFromStartOrWait) {
   Status st = (*failing)->Wait();
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("x0"), std::string::npos) << st.ToString();
+  // DuckDB's own message and kind, as a blocking query would give them.
+  EXPECT_EQ(st.message().rfind("Conversion Error:", 0), 0u) << st.ToString();
+  auto unwritable = db->Start("COPY (SELECT 1 AS v) TO '" + dir + "/no/such/dir/v.parquet' (FORMAT parquet)");
+  ASSERT_TRUE(unwritable.ok()) << unwritable.status().ToString();
+  st = (*unwritable)->Wait();
+  EXPECT_EQ(st.code(), StatusCode::kIoError) << st.ToString();
+  EXPECT_EQ(st.message().rfind("IO Error:", 0), 0u) << st.ToString();
   fs::remove_all(dir);
 }
 

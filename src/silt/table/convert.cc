@@ -565,12 +565,8 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     std::optional<Copy> previous;
     for (auto& [bucket, units] : groups) {
       if (previous.has_value()) {
-        auto pause = std::chrono::microseconds(100);
-        while (previous->plan->counters().units_done.load() < previous->plan->units().size() &&
-               !previous->run->Done()) {
-          std::this_thread::sleep_for(pause);
-          pause = std::min(pause * 2, std::chrono::microseconds(2000));
-        }
+        query::ScanPlan& p = *previous->plan;
+        previous->run->WaitUntil([&p] { return p.counters().units_done.load() >= p.units().size(); });
       }
       std::vector<query::InputObject> extra;
       std::vector<query::ScanUnit> plan_units = units;
