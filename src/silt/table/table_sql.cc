@@ -253,6 +253,20 @@ struct FieldPredicate {
   ice::Literal value;
 };
 
+// The predicates over `schema`'s primitive columns whose constant converts to the column's
+// type; others prune nothing and are left out.
+std::vector<FieldPredicate> FieldPredicates(const std::vector<Predicate>& raw,
+                                            const ice::Schema& schema) {
+  std::vector<FieldPredicate> out;
+  for (const Predicate& p : raw) {
+    for (const ice::NestedField& f : schema.fields) {
+      if (Lower(f.name) != p.column || !f.type->is_primitive()) continue;
+      if (auto lit = ToLiteral(p.constant, f.type)) out.push_back({f.id, f.type, p.op, *lit});
+    }
+  }
+  return out;
+}
+
 bool FileMayMatch(const ice::PlannedFile& pf, const std::vector<FieldPredicate>& preds,
                   const ice::PartitionSpec* spec) {
   for (const FieldPredicate& p : preds) {
@@ -485,16 +499,9 @@ Result<std::string> BindCatalogTables(query::Database& db, Warehouse& warehouse,
     if (schema == nullptr) return Status::Corruption(fmt::format("{}: metadata without a schema", r.identifier));
 
     // Predicates on this table's columns.
-    std::vector<FieldPredicate> preds;
     const bool prune = r.prunable && (!r.at_clause.is_null() || plain_refs[r.identifier] == 1);
-    if (prune) {
-      for (const Predicate& p : r.predicates) {
-        for (const ice::NestedField& f : schema->fields) {
-          if (Lower(f.name) != p.column || !f.type->is_primitive()) continue;
-          if (auto lit = ToLiteral(p.constant, f.type)) preds.push_back({f.id, f.type, p.op, *lit});
-        }
-      }
-    }
+    const std::vector<FieldPredicate> preds =
+        prune ? FieldPredicates(r.predicates, *schema) : std::vector<FieldPredicate>();
     BoundTable b;
     b.table = r.identifier;
     std::vector<std::string> files;
@@ -596,13 +603,7 @@ Result<std::function<bool(const iceberg::PlannedFile&)>> FilePrunerForFilter(
   } catch (const json::exception&) {
     return keep_all;
   }
-  std::vector<FieldPredicate> preds;
-  for (const Predicate& p : raw) {
-    for (const ice::NestedField& f : schema->fields) {
-      if (Lower(f.name) != p.column || !f.type->is_primitive()) continue;
-      if (auto lit = ToLiteral(p.constant, f.type)) preds.push_back({f.id, f.type, p.op, *lit});
-    }
-  }
+  std::vector<FieldPredicate> preds = FieldPredicates(raw, *schema);
   if (preds.empty()) return keep_all;
   // The specs are copied: the pruner may outlive `metadata`.
   std::map<int, ice::PartitionSpec> specs;
