@@ -51,6 +51,21 @@ read_back() {
   node "$HERE/read_table.mjs" warehouse "$meta" "$@" | sort
 }
 
+# icebird_agrees <table> <query> <what> <column>:<kind>...: icebird reads <table> as silt sql
+# reads <query>; silt's lines are left in WANT for further checks.
+icebird_agrees() {
+  local table=$1 q=$2 what=$3
+  shift 3
+  local got
+  WANT=$(expected "$q" "$@")
+  got=$(read_back "$table" "${@%%:*}")
+  if [[ -n "$got" && "$got" == "$WANT" ]]; then
+    pass "icebird reads $what as silt does ($(grep rows= <<<"$got"))"
+  else
+    fail "icebird and silt disagree on $what:"$'\n'"silt:"$'\n'"$WANT"$'\n'"icebird:"$'\n'"$got"
+  fi
+}
+
 # 1. Access logs, partitioned by day, two appends (two snapshots, two manifests).
 must "$SILT" gen s3_access -o raw --bytes 3MiB --days 2 --seed 11
 must "$SILT" table create logs.access --format s3_access --partition-by 'day(request_time)'
@@ -59,13 +74,7 @@ Q2="SELECT * FROM read_log('raw', format => 's3_access') WHERE http_status >= 40
 must "$SILT" table append logs.access --sql "$Q1"
 must "$SILT" table append logs.access --sql "$Q2"
 COLS=(bytes_sent:int http_status:int object_size:int request_id:str request_time:ts error_code:str operation:str key:str)
-want=$(expected "$Q1 UNION ALL $Q2" "${COLS[@]}")
-got=$(read_back logs.access "${COLS[@]%%:*}")
-if [[ -n "$got" && "$got" == "$want" ]]; then
-  pass "icebird reads logs.access as silt does ($(grep rows= <<<"$got"))"
-else
-  fail "icebird and silt disagree on logs.access:"$'\n'"silt:"$'\n'"$want"$'\n'"icebird:"$'\n'"$got"
-fi
+icebird_agrees logs.access "$Q1 UNION ALL $Q2" logs.access "${COLS[@]}"
 
 # 1b. The data files themselves, with hyparquet: every row of every file reads, the files'
 # rows add up to the table's, and each column's Parquet field id is the id the table schema
@@ -87,13 +96,7 @@ check_data_files() {  # <table> <expected rows>
 check_data_files logs.access "$("$SILT" sql --format csv "SELECT count(*) FROM ($Q1 UNION ALL $Q2)" | tail -1)"
 must "$SILT" convert --format s3_access --input raw --table logs.converted
 check_data_files logs.converted "$("$SILT" sql --format csv "SELECT count(*) FROM ($Q1)" | tail -1)"
-want=$(expected "$Q1" "${COLS[@]}")
-got=$(read_back logs.converted "${COLS[@]%%:*}")
-if [[ -n "$got" && "$got" == "$want" ]]; then
-  pass "icebird reads logs.converted (silt convert --table) as silt does ($(grep rows= <<<"$got"))"
-else
-  fail "icebird and silt disagree on logs.converted:"$'\n'"silt:"$'\n'"$want"$'\n'"icebird:"$'\n'"$got"
-fi
+icebird_agrees logs.converted "$Q1" "logs.converted (silt convert --table)" "${COLS[@]}"
 
 # 2. Every type silt writes, nulls, and bucket / truncate / month / identity partitions.
 must "$SILT" table create t.kinds \
@@ -105,13 +108,7 @@ QK="SELECT i AS id, CASE WHEN i % 7 = 0 THEN NULL ELSE ['ab', 'äöü', 'x', '�
   i % 3 = 0 AS flag, i + 0.5 AS x FROM range(300) t(i)"
 must "$SILT" table append t.kinds --sql "$QK"
 KCOLS=(id:int name:str n:int ts:ts d:date tz:ts flag:bool x:dbl)
-want=$(expected "$QK" "${KCOLS[@]}")
-got=$(read_back t.kinds "${KCOLS[@]%%:*}")
-if [[ -n "$got" && "$got" == "$want" ]]; then
-  pass "icebird reads every type and partition transform as silt does"
-else
-  fail "icebird and silt disagree on t.kinds:"$'\n'"silt:"$'\n'"$want"$'\n'"icebird:"$'\n'"$got"
-fi
+icebird_agrees t.kinds "$QK" "t.kinds (every type and partition transform)" "${KCOLS[@]}"
 
 # 3. Copy-on-write rewrites: after a delete by filter, an overwrite and a compaction, icebird
 # reads the rows `silt sql` reads from the table, which are the raw rows minus / plus those.
@@ -166,23 +163,17 @@ must "$SILT" table append t.evo --sql "SELECT i AS id, 'm' || i AS msg, CAST(i A
 must "$SILT" table append t.evo --sql "SELECT i AS id, 'm' || i AS msg, i * 10000000000 AS n, i * 7 AS extra,
   DATE '2024-01-01' + CAST(i AS INTEGER) AS first_seen FROM range(40, 70) t(i)"
 ECOLS=(id:int msg:str n:int extra:int first_seen:date)
-want=$(expected "SELECT * FROM t.evo" "${ECOLS[@]}")
-got=$(read_back t.evo "${ECOLS[@]%%:*}")
-if [[ -n "$got" && "$got" == "$want" && "$want" == *"extra: count=30 "* && "$want" == *"rows=70"* ]]; then
-  pass "icebird reads added and widened columns as silt does (old files: NULL / INT32)"
-else
-  fail "icebird and silt disagree on t.evo after add-column:"$'\n'"silt:"$'\n'"$want"$'\n'"icebird:"$'\n'"$got"
-fi
+icebird_agrees t.evo "SELECT * FROM t.evo" "t.evo's added and widened columns (old files: NULL / INT32)" "${ECOLS[@]}"
+[[ "$WANT" == *"extra: count=30 "* && "$WANT" == *"rows=70"* ]] &&
+  pass "t.evo has 70 rows, 30 of them with the added column" ||
+  fail "t.evo after add-column is not 70 rows with 30 values of extra:"$'\n'"$WANT"
 must "$SILT" table alter t.evo rename-column msg to message
 must "$SILT" table append t.evo --sql "SELECT i AS id, 'x' || i AS message, i AS extra FROM range(70, 80) t(i)"
 RCOLS=(id:int message:str n:int extra:int first_seen:date)
-want=$(expected "SELECT * FROM t.evo" "${RCOLS[@]}")
-got=$(read_back t.evo "${RCOLS[@]%%:*}")
-if [[ -n "$got" && "$got" == "$want" && "$want" == *"message: count=80 "* ]]; then
-  pass "icebird reads a renamed column under its new name in old and new files, as silt does"
-else
-  fail "icebird and silt disagree on t.evo after rename:"$'\n'"silt:"$'\n'"$want"$'\n'"icebird:"$'\n'"$got"
-fi
+icebird_agrees t.evo "SELECT * FROM t.evo" "t.evo's renamed column under its new name in old and new files" "${RCOLS[@]}"
+[[ "$WANT" == *"message: count=80 "* ]] &&
+  pass "the renamed column holds all 80 values" ||
+  fail "t.evo after rename does not hold 80 values of message:"$'\n'"$WANT"
 
 if [[ $FAILURES -gt 0 ]]; then
   echo "$FAILURES check(s) failed" >&2
