@@ -167,18 +167,17 @@ TEST_F(ConvertTest, RowsOfOtherDaysAreRoutedToTheirPartition) {
   const std::string q = "FROM '" + out_ + "/**/*.parquet'";
   EXPECT_EQ(One("SELECT count(*) " + q), "8");
   EXPECT_EQ(One("SELECT count(*) " + q + " WHERE strftime(request_time, '%Y-%m-%d') <> day"), "0");
-  EXPECT_EQ(One("SELECT string_agg(bytes_sent::VARCHAR, ',' ORDER BY bytes_sent) " + q +
-                " WHERE day = '2024-03-01'"),
-            "2,6,7");
-  EXPECT_EQ(One("SELECT string_agg(bytes_sent::VARCHAR, ',' ORDER BY bytes_sent) " + q +
-                " WHERE day = '2024-03-05'"),
-            "3,5");
+  // The rows of a day, by their bytes_sent (each line's number).
+  auto day = [&](const std::string& d) {
+    return One("SELECT string_agg(bytes_sent::VARCHAR, ',' ORDER BY bytes_sent) " + q +
+               " WHERE day = '" + d + "'");
+  };
+  EXPECT_EQ(day("2024-03-01"), "2,6,7");
+  EXPECT_EQ(day("2024-03-05"), "3,5");
   EXPECT_EQ(One("SELECT count(DISTINCT request_id) " + q), "8");
   // Line 8 is spilled while March 1st converts, just before March 2nd's COPY starts beside
   // the end of March 1st's: it is still written with March 2nd's other rows, in one file.
-  EXPECT_EQ(One("SELECT string_agg(bytes_sent::VARCHAR, ',' ORDER BY bytes_sent) " + q +
-                " WHERE day = '2024-03-02'"),
-            "1,4,8");
+  EXPECT_EQ(day("2024-03-02"), "1,4,8");
   EXPECT_EQ(One("SELECT count(DISTINCT filename) FROM read_parquet('" + out_ +
                 "/day=2024-03-02/*.parquet', filename = true)"),
             "1");

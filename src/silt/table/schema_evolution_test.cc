@@ -31,14 +31,7 @@ class SchemaEvolutionTest : public testing::WarehouseTest {
   SchemaEvolutionTest() : WarehouseTest("evolve") {}
 
   void Create(const std::string& id, const std::string& columns, const std::string& partition_by = "") {
-    CreateTableRequest create;
-    create.identifier = id;
-    auto cols = ParseColumnList(columns);
-    ASSERT_TRUE(cols.ok()) << cols.status().ToString();
-    create.schema = *SchemaFromColumns(*cols);
-    create.partition_by = *ParsePartitionBy(partition_by);
-    auto c = CreateIcebergTable(*wh_, create);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    CreateWithColumns(id, ParseColumnList(columns), partition_by);
   }
   Result<AppendResult> Append(const std::string& id, const std::string& sql,
                               SchemaMode mode = SchemaMode::kEvolve) {

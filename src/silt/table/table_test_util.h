@@ -60,17 +60,21 @@ class WarehouseTest : public ::testing::Test {
     ASSERT_TRUE(gen::GenerateS3Access(o, **st).ok());
   }
 
-  // Creates `identifier` with the columns of a log format, partitioned as given.
-  void CreateFromFormat(const std::string& identifier, const std::string& format,
-                        const std::string& partition_by) {
+  // Creates `identifier` with `cols` (ColumnsOfFormat, ParseColumnList), partitioned as given.
+  void CreateWithColumns(const std::string& identifier, const Result<std::vector<ColumnDecl>>& cols,
+                         const std::string& partition_by) {
+    ASSERT_TRUE(cols.ok()) << cols.status().ToString();
     CreateTableRequest create;
     create.identifier = identifier;
-    auto cols = ColumnsOfFormat(format);
-    ASSERT_TRUE(cols.ok()) << cols.status().ToString();
     create.schema = *SchemaFromColumns(*cols);
     create.partition_by = *ParsePartitionBy(partition_by);
     auto c = CreateIcebergTable(*wh_, create);
     ASSERT_TRUE(c.ok()) << c.status().ToString();
+  }
+  // Creates `identifier` with the columns of a log format, partitioned as given.
+  void CreateFromFormat(const std::string& identifier, const std::string& format,
+                        const std::string& partition_by) {
+    CreateWithColumns(identifier, ColumnsOfFormat(format), partition_by);
   }
 
   // Binds catalog tables, runs the query and returns its first value ("" and a test failure
