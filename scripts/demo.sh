@@ -21,17 +21,17 @@ step "The raw logs and the Parquet dataset give the same answer" \
 "$SILT" sql "SELECT 'raw logs' AS source, count(*) AS requests, sum(bytes_sent) AS bytes_sent
              FROM read_log('$DIR/raw', format => 's3_access')
              UNION ALL
-             SELECT 'parquet', count(*), sum(bytes_sent) FROM '$DIR/parquet/**/*.parquet'"
+             SELECT 'parquet', count(*), sum(bytes_sent) FROM '$DIR/parquet'"
 
-step "Requests and errors per day" "silt sql \"SELECT day, count(*), ... FROM '$DIR/parquet/**/*.parquet' GROUP BY day\""
+step "Requests and errors per day" "silt sql \"SELECT day, count(*), ... FROM '$DIR/parquet' GROUP BY day\""
 "$SILT" sql "SELECT day, count(*) AS requests,
                     count(*) FILTER (WHERE http_status >= 400) AS errors,
                     round(sum(bytes_sent) / 1e9, 2) AS gb_sent
-             FROM '$DIR/parquet/**/*.parquet' GROUP BY day ORDER BY day"
+             FROM '$DIR/parquet' GROUP BY day ORDER BY day"
 
 step "Top operations" "silt sql \"SELECT operation, count(*) ... GROUP BY 1 ORDER BY 2 DESC LIMIT 5\""
 "$SILT" sql "SELECT operation, count(*) AS requests, round(avg(total_time_ms)) AS avg_ms
-             FROM '$DIR/parquet/**/*.parquet' GROUP BY 1 ORDER BY 2 DESC LIMIT 5"
+             FROM '$DIR/parquet' GROUP BY 1 ORDER BY 2 DESC LIMIT 5"
 
 step "Errors by code, from the raw logs directly" \
      "silt sql \"SELECT error_code, count(*) FROM read_log(...) WHERE error_code IS NOT NULL GROUP BY 1\""
@@ -41,5 +41,5 @@ step "Errors by code, from the raw logs directly" \
 
 step "Most denied requesters" "silt sql \"... WHERE error_code = 'AccessDenied' ...\""
 "$SILT" sql "SELECT coalesce(requester, '(anonymous)') AS requester, count(*) AS denied
-             FROM '$DIR/parquet/**/*.parquet' WHERE error_code = 'AccessDenied'
+             FROM '$DIR/parquet' WHERE error_code = 'AccessDenied'
              GROUP BY 1 ORDER BY 2 DESC LIMIT 3"

@@ -87,6 +87,11 @@ scenario_gen_convert_sql() {
   local raw_groups=$VAL
   csv "SELECT operation, count(*), sum(bytes_sent), sum(object_size), count(DISTINCT request_id) FROM 'out/**/*.parquet' GROUP BY 1 ORDER BY 1"
   check_eq "per-operation figures: raw = Parquet" "$raw_groups" "$VAL"
+  csv "SELECT operation, count(*), sum(bytes_sent), sum(object_size), count(DISTINCT request_id) FROM 'out' GROUP BY 1 ORDER BY 1"
+  check_eq "the output folder by its path answers the same" "$raw_groups" "$VAL"
+  run sql "SELECT count(*) FROM 'raw'"
+  check_nonzero "a folder of raw logs in FROM is an error"
+  check_contains "which names read_log" "$ERR" "read_log('raw', format => '<format>')"
 
   # every row and every column round-trips (the Parquet side has the extra `day` column)
   csv "SELECT count(*) FROM (SELECT * FROM read_log('raw', format => 's3_access') EXCEPT ALL SELECT * EXCLUDE (day) FROM 'out/**/*.parquet')"

@@ -81,6 +81,15 @@ sdk_to_silt)
   check_rc "convert again" 0
   check_eq "re-run replaced, not duplicated (through the cache)" "$local_answer" \
     "$(answer "$TOTALS FROM '$S3/parquet/**/*.parquet'")"
+  # The output folder by its path reads the files its manifests name: a stray file beside
+  # them (what a crash before deleting a previous run's files leaves) is not counted.
+  check_eq "FROM '<s3 output folder>' answers the same" "$local_answer" "$(answer "$TOTALS FROM '$S3/parquet'")"
+  stray=$(cd local-parquet && find . -name '*.parquet' | sed 's|^\./||' | sort | head -1)
+  run cp "local-parquet/$stray" "$S3/parquet/$(dirname "$stray")/part-stray.parquet"
+  check_rc "a stray Parquet object uploaded" 0
+  check_eq "a stray file is not read through the folder" "$local_answer" "$(answer "$TOTALS FROM '$S3/parquet/'")"
+  [[ "$(answer "$TOTALS FROM '$S3/parquet/**/*.parquet'")" != "$local_answer" ]] \
+    && pass "a glob reads the stray file" || fail "the glob did not see the stray file"
   run sql "SELECT count(*) FROM read_log('$S3/nothing-here/', format => 's3_access')"
   [[ $RC != 0 ]] && pass "an empty prefix is an error (exit $RC)" || fail "an empty prefix gave exit 0"
   check_contains "saying which matched nothing" "$ERR" "no objects match '$S3/nothing-here/'"

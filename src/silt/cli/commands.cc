@@ -34,6 +34,7 @@
 #include "silt/store/store.h"
 #include "silt/table/convert.h"
 #include "silt/table/convert_table.h"
+#include "silt/table/folder_sql.h"
 #include "silt/table/iceberg_writer.h"
 #include "silt/table/table_sql.h"
 #include "silt/table/warehouse.h"
@@ -477,7 +478,9 @@ void AddSql(CLI::App& app, int* exit_code) {
       "  read_log('<path, dir or glob>', format => 's3_access')\n"
       "    optional: key_pattern => '{customer}/audit/{date}.csv', source_columns => true\n"
       "  read_log_rejects('<path>', format => 's3_access')   -- lines that did not parse\n"
-      "Converted output: FROM '<output>/**/*.parquet'. With no query: an interactive prompt\n"
+      "Converted output: FROM '<output>' (the files its run manifests name, with day/hour\n"
+      "columns); any folder of Parquet: FROM '<folder>'. Catalog tables: FROM ns.table.\n"
+      "With no query: an interactive prompt\n"
       "(or the statements on standard input when it is not a terminal).");
   cmd->add_option("query", o->query, "The SQL to run");
   cmd->add_option("--format", o->format, "table | csv | json | parquet")->capture_default_str();
@@ -543,6 +546,10 @@ void AddSql(CLI::App& app, int* exit_code) {
     auto db = query::Database::Open(dbo);
     if (!db.ok()) {
       *exit_code = Fail(db.status());
+      return;
+    }
+    if (Status st = table::AddFolderTables(**db); !st.ok()) {
+      *exit_code = Fail(st);
       return;
     }
     if (!o->into.empty()) {

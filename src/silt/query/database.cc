@@ -70,6 +70,46 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
   return db;
 }
 
+namespace {
+
+// DuckDB's replacement scan callback: asks the resolver, turns its answer into a table
+// function call or an error. Exceptions stop here (DuckDB calls this from its binder).
+void ResolveTable(duckdb_replacement_scan_info info, const char* name, void* data) {
+  const auto& resolver = *static_cast<const TableResolver*>(data);
+  Result<std::optional<TableCall>> call = std::optional<TableCall>();
+  try {
+    call = resolver(name);
+  } catch (const std::exception& e) {
+    call = Status::Internal(std::string("resolving table ") + name + ": " + e.what());
+  }
+  if (!call.ok()) {
+    duckdb_replacement_scan_set_error(info, call.status().message().c_str());
+    return;
+  }
+  if (!call->has_value()) return;
+  duckdb_replacement_scan_set_function_name(info, (*call)->function.c_str());
+  std::vector<duckdb_value> items;
+  items.reserve((*call)->list.size());
+  for (const std::string& s : (*call)->list) {
+    items.push_back(duckdb_create_varchar_length(s.data(), s.size()));
+  }
+  duckdb_logical_type varchar = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+  duckdb_value list = duckdb_create_list_value(varchar, items.data(), items.size());
+  duckdb_replacement_scan_add_parameter(info, list);  // copies the value
+  duckdb_destroy_value(&list);
+  for (duckdb_value& v : items) duckdb_destroy_value(&v);
+  duckdb_destroy_logical_type(&varchar);
+}
+
+void DeleteResolver(void* data) { delete static_cast<TableResolver*>(data); }
+
+}  // namespace
+
+void Database::AddTableResolver(TableResolver resolver) {
+  duckdb_add_replacement_scan(db_, ResolveTable, new TableResolver(std::move(resolver)),
+                              DeleteResolver);
+}
+
 Database::~Database() {
   if (conn_ != nullptr) duckdb_disconnect(&conn_);
   if (db_ != nullptr) duckdb_close(&db_);

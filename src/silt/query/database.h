@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,16 @@ class RunningStatement {
   duckdb_prepared_statement prepared_ = nullptr;
   duckdb_pending_result pending_ = nullptr;
 };
+
+// How silt reads a table name DuckDB cannot resolve (`FROM 'out'`): a call of the table
+// function or table macro `function` with one VARCHAR[] argument, `list`.
+struct TableCall {
+  std::string function;
+  std::vector<std::string> list;
+};
+// Given such a name: the call to read instead, nullopt when the name is not silt's either
+// (DuckDB then reports the unknown table), or an error to report in its place.
+using TableResolver = std::function<Result<std::optional<TableCall>>(const std::string& name)>;
 
 // A materialised query result. Movable, not copyable.
 class QueryResult {
@@ -100,6 +111,10 @@ class Database {
     bool is_query = false;
   };
   Result<Shown> QueryForDisplay(const std::string& statement);
+
+  // Adds a resolver for the table names DuckDB cannot resolve, asked after DuckDB's own
+  // (file names ending in .parquet, .csv...). Lives as long as the database.
+  void AddTableResolver(TableResolver resolver);
 
   duckdb_connection connection() { return conn_; }
 

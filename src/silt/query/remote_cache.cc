@@ -156,6 +156,18 @@ Result<std::string> MirrorOne(const std::string& location, MirrorStats* stats) {
     stats->fetched += to_fetch.size();
     for (const auto& [o, p] : to_fetch) stats->fetched_bytes += o->version.size;
   }
+  // A folder that holds a conversion output: its run manifests too (inputs leave '_' folders
+  // out), so that FROM '<folder>' reads the files they name (table/folder_sql.h). Locations
+  // whose last part has a '.' are taken for objects (one.parquet) and cost no extra listing.
+  const std::string last = uri.path.substr(uri.path.rfind('/', uri.path.size() - 2) + 1);
+  if (g == std::string::npos && last.find('.') == std::string::npos &&
+      !uri.path.ends_with("_silt/runs/")) {
+    std::string runs = location + (location.ends_with('/') ? "" : "/") + "_silt/runs/";
+    auto mirrored = MirrorOne(runs, stats);
+    if (!mirrored.ok() && mirrored.status().code() != StatusCode::kNotFound) {
+      return mirrored.status();
+    }
+  }
   // A folder location ("s3://b/out/") maps to its cache folder; DuckDB globs work the same.
   return (root / uri.path).string();
 }

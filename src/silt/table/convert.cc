@@ -154,19 +154,26 @@ struct PreviousRun {
   std::string rejects;
 };
 
-PreviousRun LoadPrevious(store::Store& out, const std::string& key) {
-  PreviousRun prev;
-  auto text = out.Get(key);
-  if (!text.ok()) return prev;
+// What a run manifest says about the run's files; InvalidArgument when it is not one.
+Result<PreviousRun> ParseManifest(const std::string& text) {
+  PreviousRun run;
   try {
-    auto j = nlohmann::json::parse(*text);
-    prev.generation = j.value("generation", 0ull);
-    for (const auto& f : j.at("outputs")) prev.files.push_back(f.at("path").get<std::string>());
-    prev.rejects = j.value("rejects_file", std::string());
-  } catch (const std::exception&) {
-    // An unreadable manifest is treated as absent; its files stay (never delete blindly).
+    auto j = nlohmann::json::parse(text);
+    run.generation = j.value("generation", 0ull);
+    for (const auto& f : j.at("outputs")) run.files.push_back(f.at("path").get<std::string>());
+    run.rejects = j.value("rejects_file", std::string());
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument(std::string("not a run manifest: ") + e.what());
   }
-  return prev;
+  return run;
+}
+
+PreviousRun LoadPrevious(store::Store& out, const std::string& key) {
+  auto text = out.Get(key);
+  if (!text.ok()) return {};
+  // An unreadable manifest is treated as absent; its files stay (never delete blindly).
+  auto run = ParseManifest(*text);
+  return run.ok() ? *run : PreviousRun{};
 }
 
 // The elements of the manifest's "inputs" array. Written by hand: a run over 20,000 objects
@@ -400,11 +407,12 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     std::shared_ptr<query::ScanPlan> plan;
     uint64_t plan_id = 0;
     std::string label;
+    fs::path dir;  // its staging folder
     std::unique_ptr<query::RunningStatement> run;
     Copy() = default;
     Copy(Copy&& o) noexcept
         : plan(std::move(o.plan)), plan_id(std::exchange(o.plan_id, 0)),
-          label(std::move(o.label)), run(std::move(o.run)) {}
+          label(std::move(o.label)), dir(std::move(o.dir)), run(std::move(o.run)) {}
     Copy& operator=(Copy&&) = delete;
     // A COPY abandoned on an error path is cancelled (DuckDB waits for its tasks) before its
     // plan goes.
@@ -422,6 +430,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     c.label = part_dir.empty() ? "(unpartitioned)" : part_dir;
     c.plan_id = query::RegisterPlan(plan);
     fs::path dir = staging / "copies" / std::to_string(copies.size());
+    c.dir = dir;
     copies.emplace_back(dir, part_dir);
     std::error_code mk;
     fs::create_directories(dir.parent_path(), mk);
@@ -460,7 +469,14 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     }
     summary.skipped_lines += c.plan->counters().skipped.load();
     if (!c.plan->error().ok()) return c.plan->error();
-    return st.WithContext("writing Parquet");
+    if (!st.ok()) return st.WithContext("writing Parquet");
+    // A COPY of no rows (every line rejected, or spilled to other partitions) leaves an
+    // empty file in a partition no row belongs to: it is not published.
+    if (c.plan->counters().rows.load() == 0) {
+      std::error_code rm;
+      fs::remove_all(c.dir, rm);
+    }
+    return Status::OK();
   };
   auto run_copy = [&](std::shared_ptr<query::ScanPlan> plan, const std::string& part_dir,
                       const std::string& duckdb_partitions = "") -> Status {
@@ -687,6 +703,29 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   trace("previous run's files deleted");
   summary.seconds = elapsed();
   return summary;
+}
+
+Result<std::vector<std::string>> PublishedFiles(store::Store& out) {
+  std::vector<std::string> manifests;
+  SILT_RETURN_IF_ERROR(out.ForEach("_silt/runs/", [&](const store::ObjectVersion& v) {
+    if (v.key.ends_with(".json") && v.key.find('/', 11) == std::string::npos) {
+      manifests.push_back(v.key);
+    }
+    return Status::OK();
+  }));
+  if (manifests.empty()) {
+    return Status::NotFound(out.Describe() + " holds no conversion (no _silt/runs/*.json)");
+  }
+  std::vector<std::string> files;
+  for (const std::string& key : manifests) {
+    SILT_ASSIGN_OR_RETURN(std::string text, out.Get(key));
+    auto run = ParseManifest(text);
+    if (!run.ok()) return run.status().WithContext("reading " + out.Describe() + " " + key);
+    files.insert(files.end(), run->files.begin(), run->files.end());
+  }
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  return files;
 }
 
 }  // namespace silt::table

@@ -17,6 +17,7 @@
 
 #include "silt/common/status.h"
 #include "silt/query/log_scan.h"
+#include "silt/store/store.h"
 
 namespace silt::table {
 
@@ -85,5 +86,11 @@ struct ConvertSummary {
 // IoError and whatever DuckDB reports. On error nothing of the new run is published.
 Result<ConvertSummary> Convert(const ConvertOptions& options,
                                const std::function<void(const ConvertProgress&)>& progress = {});
+
+// The data files a conversion output holds now: those its run manifests (_silt/runs/*.json)
+// name, as keys relative to `out`, sorted. Files a run left behind (a crash between publishing
+// a new manifest and deleting the previous files) are not among them. NotFound when `out`
+// holds no manifest; InvalidArgument for a manifest that cannot be read.
+Result<std::vector<std::string>> PublishedFiles(store::Store& out);
 
 }  // namespace silt::table

@@ -1,0 +1,80 @@
+#include "silt/table/folder_sql.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "silt/common/uri.h"
+#include "silt/store/store.h"
+#include "silt/table/convert.h"
+
+namespace silt::table {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Whether a Parquet file lies under `dir`, leaving out folders that are not data ('_silt',
+// '_rejects', '.hidden'), as Hive-style readers do. Stops at the first one.
+bool HoldsParquet(const fs::path& dir) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.starts_with("_") || name.starts_with(".")) {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (name.ends_with(".parquet") && it->is_regular_file(ec)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::optional<query::TableCall>> ResolveFolder(const std::string& name) {
+  if (name.empty() || name.find('\0') != std::string::npos) return std::optional<query::TableCall>();
+  auto uri = ParseUri(name);
+  if (!uri.ok() || uri->scheme == Uri::Scheme::kS3) return std::optional<query::TableCall>();
+  struct stat st;
+  if (::stat(uri->path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::optional<query::TableCall>();
+  std::string dir = uri->path;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+
+  query::TableCall call{kFolderMacro, {}};
+  SILT_ASSIGN_OR_RETURN(auto store, store::OpenStore(*uri));
+  auto files = PublishedFiles(*store);
+  if (files.ok()) {
+    if (files->empty()) {
+      return Status::NotFound(fmt::format(
+          "{}: the conversion output holds no data files (its runs wrote no rows; see "
+          "_rejects/ for the lines they rejected)",
+          name));
+    }
+    for (const std::string& key : *files) call.list.push_back(dir + "/" + key);
+    return std::optional<query::TableCall>(std::move(call));
+  }
+  if (files.status().code() != StatusCode::kNotFound) return files.status();
+  if (HoldsParquet(dir)) {
+    call.list.push_back(dir + "/**/*.parquet");
+    return std::optional<query::TableCall>(std::move(call));
+  }
+  return Status::NotFound(fmt::format(
+      "{} is a folder without Parquet files; raw logs in it are read with "
+      "read_log('{}', format => '<format>') (silt detect {} names the format)",
+      name, name, name));
+}
+
+Status AddFolderTables(query::Database& db) {
+  SILT_RETURN_IF_ERROR(db.Exec(fmt::format(
+      "CREATE OR REPLACE MACRO {}(files) AS TABLE SELECT * FROM read_parquet(files, "
+      "hive_partitioning = true, union_by_name = true)",
+      kFolderMacro)));
+  db.AddTableResolver(ResolveFolder);
+  return Status::OK();
+}
+
+}  // namespace silt::table

@@ -1,0 +1,31 @@
+// Folders in SQL: `silt sql "SELECT ... FROM 'out'"` reads a folder by its path.
+//
+// - A `silt convert` output reads exactly the files its run manifests name (with the day/hour
+//   partition columns from the folder names), so a query never sees a run's files twice:
+//   neither while a re-run replaces them nor after a crash left the previous files behind. A
+//   glob ('out/**/*.parquet') reads whatever files are there.
+// - Any other folder with Parquet files under it reads them all ('<folder>/**/*.parquet').
+// - A folder without Parquet files is an error that says how raw logs are read (read_log).
+// s3:// folders work the same: silt sql mirrors them into its local cache first
+// (remote_cache.h), manifests included.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "silt/common/status.h"
+#include "silt/query/database.h"
+
+namespace silt::table {
+
+// The table macro a folder reference turns into: read_parquet() of a list of files or globs,
+// Hive partition columns included, columns matched by name across files.
+inline constexpr const char* kFolderMacro = "silt_read_folder";
+
+// How `name` (as written in FROM) is read: nullopt when it is not a local folder.
+Result<std::optional<query::TableCall>> ResolveFolder(const std::string& name);
+
+// Creates the macro and adds ResolveFolder to `db`'s table resolvers.
+Status AddFolderTables(query::Database& db);
+
+}  // namespace silt::table
