@@ -32,6 +32,11 @@ gen() {  # dir bytes objects
 }
 gen "$DATA/large" "$BYTES" 0
 gen "$DATA/small" "$SMALL_BYTES" "$SMALL"
+# The large input's size again in objects as small as the small ones (~10 KiB): against the
+# large input, only the object size differs.
+iec() { numfmt --from=iec-i "${1%B}"; }
+SAME_OBJECTS=$(( SMALL * $(iec "$BYTES") / $(iec "$SMALL_BYTES") ))
+gen "$DATA/small-same" "$BYTES" "$SAME_OBJECTS"
 # The small objects' lines again, concatenated in name order into objects of about 8 MiB (same
 # rows, same bytes, same order; one object per 8 MiB as on the large input).
 if [ ! -f "$DATA/small-joined/.done-$SMALL_BYTES-$SMALL" ]; then
@@ -114,6 +119,7 @@ route_regex() {
 route_large() { silt_convert "$DATA/large" "$OUT/large"; }
 route_small() { silt_convert "$DATA/small" "$OUT/small"; }
 route_joined() { silt_convert "$DATA/small-joined" "$OUT/joined"; }
+route_same() { silt_convert "$DATA/small-same" "$OUT/same"; }
 
 one() { "$SILT" sql --format csv "$1" | tail -1; }  # a query's single value
 
@@ -157,17 +163,20 @@ run_case "$SMALL objects, $SMALL_BYTES" "$DATA/small"
 # objects is the cost of the objects themselves (listing, opening, reading 20,000 of them);
 # what it still lacks against the large input is paid once per run whatever its size (start,
 # memory first touched, the last partition's last row groups), and weighs five times more on
-# 200 MiB than on 1 GiB.
+# 200 MiB than on 1 GiB. The large input's size in small objects ("same") isolates the
+# object size: same bytes, same per-run costs, objects as small as the small input's.
 rm -rf "$OUT"; mkdir -p "$OUT"
-warm "$DATA/large"; warm "$DATA/small"; warm "$DATA/small-joined"
-interleave "$RUNS" large small joined
+warm "$DATA/large"; warm "$DATA/small"; warm "$DATA/small-joined"; warm "$DATA/small-same"
+interleave "$RUNS" large small joined same
 mbs() { awk "BEGIN {print $(du -sb --exclude='.*' "$1" | cut -f1) / 1e6 / $2}"; }
 LARGE_MBS=$(mbs "$DATA/large" "${SECS[large]}")
 SMALL_MBS=$(mbs "$DATA/small" "${SECS[small]}")
 JOINED_MBS=$(mbs "$DATA/small-joined" "${SECS[joined]}")
+SAME_MBS=$(mbs "$DATA/small-same" "${SECS[same]}")
 echo
 echo "silt, in turns: large input $(printf '%.2f' "${SECS[large]}") s ($(printf '%.0f' "$LARGE_MBS") MB/s), small objects $(printf '%.2f' "${SECS[small]}") s ($(printf '%.0f' "$SMALL_MBS") MB/s), the small objects' lines in $(ls "$DATA/small-joined" | wc -l) objects $(printf '%.2f' "${SECS[joined]}") s ($(printf '%.0f' "$JOINED_MBS") MB/s)."
 echo "silt on small objects keeps $(awk "BEGIN {printf \"%.0f%%\", 100 * $SMALL_MBS / $LARGE_MBS}") of its large-object throughput; the same lines in few objects keep $(awk "BEGIN {printf \"%.0f%%\", 100 * $JOINED_MBS / $LARGE_MBS}"): the $SMALL objects themselves cost $(awk "BEGIN {printf \"%.0f%%\", 100 * (1 - $SMALL_MBS / $JOINED_MBS)}") of the small input's throughput, the rest is paid once per run."
+echo "The large input's $BYTES in $SAME_OBJECTS objects of ~$(( $(iec "$SMALL_BYTES") / SMALL / 1024 )) KiB: $(printf '%.2f' "${SECS[same]}") s ($(printf '%.0f' "$SAME_MBS") MB/s), $(awk "BEGIN {printf \"%.0f%%\", 100 * $SAME_MBS / $LARGE_MBS}") of the large-object throughput (same bytes, only the object size differs)."
 echo
 echo "Parse only (one core, build/release/bench_formats):"
 build/release/bench_formats --benchmark_min_time=1 2>/dev/null | grep BM_
