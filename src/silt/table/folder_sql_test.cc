@@ -1,15 +1,13 @@
 #include "silt/table/folder_sql.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
 
 #include "silt/common/uri.h"
-#include "silt/gen/s3_access_gen.h"
 #include "silt/table/convert.h"
+#include "silt/table/table_test_util.h"
 
 namespace silt::table {
 namespace {
@@ -17,33 +15,26 @@ namespace {
 namespace fs = std::filesystem;
 
 // A conversion of 3 days of generated logs, and a database with folder tables.
-class FolderSqlTest : public ::testing::Test {
+class FolderSqlTest : public testing::WarehouseTest {
  protected:
+  FolderSqlTest() : WarehouseTest("folder-sql") {}
   void SetUp() override {
-    char tmpl[] = "/tmp/silt-folder-sql-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    raw_ = dir_ + "/raw";
-    out_ = dir_ + "/out";
-    auto st = store::OpenStore(*ParseUri(raw_), true);
-    ASSERT_TRUE(st.ok());
-    gen::S3AccessGenOptions g;
-    g.total_bytes = 2 << 20;
-    g.objects = 4;
-    g.days = 3;
-    g.prefix = "";
-    auto r = gen::GenerateS3Access(g, **st);
-    ASSERT_TRUE(r.ok());
-    lines_ = r->lines;
-    auto db = query::Database::Open(query::DatabaseOptions{.threads = 2});
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(db).value();
+    WarehouseTest::SetUp();
+    base_ = dir_.string();
+    raw_ = base_ + "/raw";
+    out_ = base_ + "/out";
+    GenerateLogs("raw", 2 << 20, 4, 3, 1);
+    auto n = db_->Query("SELECT count(*) FROM read_log('" + raw_ + "', format => 's3_access')");
+    ASSERT_TRUE(n.ok()) << n.status().ToString();
+    lines_ = static_cast<uint64_t>(n->Int64(0, 0));
+    ASSERT_GT(lines_, 0u);
     ASSERT_TRUE(AddFolderTables(*db_).ok());
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
-  Result<ConvertSummary> ConvertInto(const std::string& out, Partitioning p = Partitioning::kDay) {
+  Result<ConvertSummary> ConvertInto(const std::string& out, Partitioning p = Partitioning::kDay,
+                                     const std::string& input = "") {
     ConvertOptions o;
-    o.inputs = {raw_};
+    o.inputs = {input.empty() ? raw_ : input};
     o.format = "s3_access";
     o.output = out;
     o.partition = p;
@@ -52,28 +43,27 @@ class FolderSqlTest : public ::testing::Test {
   }
 
   // The first value of `sql`'s first row, or the error's text.
-  std::string One(const std::string& sql) {
+  std::string Answer(const std::string& sql) {
     auto r = db_->Query(sql);
     if (!r.ok()) return "error: " + r.status().message();
     return r->Text(0, 0);
   }
 
-  std::string dir_, raw_, out_;
+  std::string base_, raw_, out_;
   uint64_t lines_ = 0;
-  std::unique_ptr<query::Database> db_;
 };
 
 TEST_F(FolderSqlTest, ConvertedOutputAnswersByItsPathLikeTheRawLogs) {
   ASSERT_TRUE(ConvertInto(out_).ok());
   const std::string agg = "SELECT count(*) || '/' || sum(bytes_sent) || '/' || count(DISTINCT request_id) ";
-  EXPECT_EQ(One(agg + "FROM '" + out_ + "'"),
-            One(agg + "FROM read_log('" + raw_ + "', format => 's3_access')"));
-  EXPECT_EQ(One("SELECT count(*) FROM '" + out_ + "'"), std::to_string(lines_));
+  EXPECT_EQ(Answer(agg + "FROM '" + out_ + "'"),
+            Answer(agg + "FROM read_log('" + raw_ + "', format => 's3_access')"));
+  EXPECT_EQ(Answer("SELECT count(*) FROM '" + out_ + "'"), std::to_string(lines_));
   // The partition folders come back as a day column.
-  EXPECT_EQ(One("SELECT count(DISTINCT day) FROM '" + out_ + "'"), "3");
-  EXPECT_EQ(One("SELECT count(*) FROM '" + out_ + "' WHERE day <> CAST(request_time AS DATE)"), "0");
+  EXPECT_EQ(Answer("SELECT count(DISTINCT day) FROM '" + out_ + "'"), "3");
+  EXPECT_EQ(Answer("SELECT count(*) FROM '" + out_ + "' WHERE day <> CAST(request_time AS DATE)"), "0");
   // file:// and a trailing slash name the same folder.
-  EXPECT_EQ(One("SELECT count(*) FROM 'file://" + out_ + "/'"), std::to_string(lines_));
+  EXPECT_EQ(Answer("SELECT count(*) FROM 'file://" + out_ + "/'"), std::to_string(lines_));
 }
 
 TEST_F(FolderSqlTest, FilesNoManifestNamesAreLeftOut) {
@@ -86,80 +76,70 @@ TEST_F(FolderSqlTest, FilesNoManifestNamesAreLeftOut) {
   fs::copy_file(out_ + "/" + published->front(),
                 fs::path(out_ + "/" + published->front()).parent_path() / "part-old-g0-0000.parquet");
   const std::string n = std::to_string(lines_);
-  EXPECT_EQ(One("SELECT count(*) FROM '" + out_ + "'"), n);
-  EXPECT_NE(One("SELECT count(*) FROM '" + out_ + "/**/*.parquet'"), n);  // a glob counts it
+  EXPECT_EQ(Answer("SELECT count(*) FROM '" + out_ + "'"), n);
+  EXPECT_NE(Answer("SELECT count(*) FROM '" + out_ + "/**/*.parquet'"), n);  // a glob counts it
   // Running the same conversion again keeps the count (the previous files are replaced).
   ASSERT_TRUE(ConvertInto(out_).ok());
-  EXPECT_EQ(One("SELECT count(*) FROM '" + out_ + "'"), n);
+  EXPECT_EQ(Answer("SELECT count(*) FROM '" + out_ + "'"), n);
 }
 
 TEST_F(FolderSqlTest, RunsOfDifferentInputsAddUp) {
   ASSERT_TRUE(ConvertInto(out_).ok());
   // A second input into the same output is a second run with its own manifest.
-  const std::string raw2 = dir_ + "/raw2";
+  const std::string raw2 = base_ + "/raw2";
   fs::create_directories(raw2);
   for (const auto& e : fs::directory_iterator(raw_)) {
     fs::copy_file(e.path(), raw2 + "/" + e.path().filename().string());
   }
-  ConvertOptions o;
-  o.inputs = {raw2};
-  o.format = "s3_access";
-  o.output = out_;
-  o.threads = 2;
-  ASSERT_TRUE(Convert(o).ok());
-  EXPECT_EQ(One("SELECT count(*) FROM '" + out_ + "'"), std::to_string(2 * lines_));
+  ASSERT_TRUE(ConvertInto(out_, Partitioning::kDay, raw2).ok());
+  EXPECT_EQ(Answer("SELECT count(*) FROM '" + out_ + "'"), std::to_string(2 * lines_));
 }
 
 TEST_F(FolderSqlTest, UnpartitionedAndHourlyOutputs) {
-  ASSERT_TRUE(ConvertInto(dir_ + "/none", Partitioning::kNone).ok());
-  ASSERT_TRUE(ConvertInto(dir_ + "/hourly", Partitioning::kHour).ok());
-  EXPECT_EQ(One("SELECT count(*) FROM '" + dir_ + "/none'"), std::to_string(lines_));
-  EXPECT_EQ(One("SELECT count(*) FROM '" + dir_ + "/hourly' WHERE hour IS NOT NULL AND day IS NOT NULL"),
+  ASSERT_TRUE(ConvertInto(base_ + "/none", Partitioning::kNone).ok());
+  ASSERT_TRUE(ConvertInto(base_ + "/hourly", Partitioning::kHour).ok());
+  EXPECT_EQ(Answer("SELECT count(*) FROM '" + base_ + "/none'"), std::to_string(lines_));
+  EXPECT_EQ(Answer("SELECT count(*) FROM '" + base_ + "/hourly' WHERE hour IS NOT NULL AND day IS NOT NULL"),
             std::to_string(lines_));
 }
 
 TEST_F(FolderSqlTest, AnyFolderOfParquetReadsAllItsFiles) {
-  const std::string plain = dir_ + "/plain";
+  const std::string plain = base_ + "/plain";
   fs::create_directories(plain + "/a");
   ASSERT_TRUE(db_->Exec("COPY (SELECT range AS x FROM range(10)) TO '" + plain + "/a/one.parquet'").ok());
   ASSERT_TRUE(db_->Exec("COPY (SELECT range AS x FROM range(5)) TO '" + plain + "/two.parquet'").ok());
-  EXPECT_EQ(One("SELECT count(*) || '/' || sum(x) FROM '" + plain + "'"), "15/55");
+  EXPECT_EQ(Answer("SELECT count(*) || '/' || sum(x) FROM '" + plain + "'"), "15/55");
 }
 
 TEST_F(FolderSqlTest, FoldersWithoutParquetSayHowToReadThem) {
-  const std::string msg = One("SELECT count(*) FROM '" + raw_ + "'");
+  const std::string msg = Answer("SELECT count(*) FROM '" + raw_ + "'");
   EXPECT_NE(msg.find("without Parquet files"), std::string::npos) << msg;
   EXPECT_NE(msg.find("read_log('" + raw_ + "'"), std::string::npos) << msg;
   // Names that are no folder are DuckDB's to report.
-  const std::string unknown = One("SELECT count(*) FROM '" + dir_ + "/nothing-here'");
+  const std::string unknown = Answer("SELECT count(*) FROM '" + base_ + "/nothing-here'");
   EXPECT_NE(unknown.find("does not exist"), std::string::npos) << unknown;
-  EXPECT_FALSE(ResolveFolder(dir_ + "/nothing-here")->has_value());
+  EXPECT_FALSE(ResolveFolder(base_ + "/nothing-here")->has_value());
   EXPECT_FALSE(ResolveFolder("s3://bucket/out")->has_value());
 }
 
 TEST_F(FolderSqlTest, AnOutputWhoseRunsWroteNoRowsSaysSo) {
-  const std::string bad = dir_ + "/bad";
+  const std::string bad = base_ + "/bad";
   fs::create_directories(bad);
   std::ofstream(bad + "/2024-03-01-00-00-00-0123456789ABCDEF") << "not an access log line\n";
-  ConvertOptions o;
-  o.inputs = {bad};
-  o.format = "s3_access";
-  o.output = dir_ + "/bad-out";
-  o.threads = 2;
-  auto s = Convert(o);
+  auto s = ConvertInto(base_ + "/bad-out", Partitioning::kDay, bad);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   ASSERT_EQ(s->rows, 0u);
   // No empty file in a made-up partition (its rows had no time: 1970-01-01).
   EXPECT_EQ(s->files, 0u);
-  EXPECT_FALSE(fs::exists(dir_ + "/bad-out/day=1970-01-01"));
-  const std::string msg = One("SELECT count(*) FROM '" + dir_ + "/bad-out'");
+  EXPECT_FALSE(fs::exists(base_ + "/bad-out/day=1970-01-01"));
+  const std::string msg = Answer("SELECT count(*) FROM '" + base_ + "/bad-out'");
   EXPECT_NE(msg.find("holds no data files"), std::string::npos) << msg;
 }
 
 TEST_F(FolderSqlTest, AnUnreadableManifestIsAnError) {
   ASSERT_TRUE(ConvertInto(out_).ok());
   std::ofstream(out_ + "/_silt/runs/0000000000000000.json") << "{ not json";
-  const std::string msg = One("SELECT count(*) FROM '" + out_ + "'");
+  const std::string msg = Answer("SELECT count(*) FROM '" + out_ + "'");
   EXPECT_NE(msg.find("not a run manifest"), std::string::npos) << msg;
   EXPECT_NE(msg.find("0000000000000000.json"), std::string::npos) << msg;
 }
