@@ -407,12 +407,11 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     std::shared_ptr<query::ScanPlan> plan;
     uint64_t plan_id = 0;
     std::string label;
-    fs::path dir;  // its staging folder
     std::unique_ptr<query::RunningStatement> run;
     Copy() = default;
     Copy(Copy&& o) noexcept
         : plan(std::move(o.plan)), plan_id(std::exchange(o.plan_id, 0)),
-          label(std::move(o.label)), dir(std::move(o.dir)), run(std::move(o.run)) {}
+          label(std::move(o.label)), run(std::move(o.run)) {}
     Copy& operator=(Copy&&) = delete;
     // A COPY abandoned on an error path is cancelled (DuckDB waits for its tasks) before its
     // plan goes.
@@ -430,7 +429,6 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     c.label = part_dir.empty() ? "(unpartitioned)" : part_dir;
     c.plan_id = query::RegisterPlan(plan);
     fs::path dir = staging / "copies" / std::to_string(copies.size());
-    c.dir = dir;
     copies.emplace_back(dir, part_dir);
     std::error_code mk;
     fs::create_directories(dir.parent_path(), mk);
@@ -469,14 +467,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     }
     summary.skipped_lines += c.plan->counters().skipped.load();
     if (!c.plan->error().ok()) return c.plan->error();
-    if (!st.ok()) return st.WithContext("writing Parquet");
-    // A COPY of no rows (every line rejected, or spilled to other partitions) leaves an
-    // empty file in a partition no row belongs to: it is not published.
-    if (c.plan->counters().rows.load() == 0) {
-      std::error_code rm;
-      fs::remove_all(c.dir, rm);
-    }
-    return Status::OK();
+    return st.WithContext("writing Parquet");
   };
   auto run_copy = [&](std::shared_ptr<query::ScanPlan> plan, const std::string& part_dir,
                       const std::string& duckdb_partitions = "") -> Status {

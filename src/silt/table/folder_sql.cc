@@ -50,8 +50,7 @@ Result<std::optional<query::TableCall>> ResolveFolder(const std::string& name) {
   if (files.ok()) {
     if (files->empty()) {
       return Status::NotFound(fmt::format(
-          "{}: the conversion output holds no data files (its runs wrote no rows; see "
-          "_rejects/ for the lines they rejected)",
+          "{}: the conversion output's manifests name no data files",
           name));
     }
     for (const std::string& key : *files) call.list.push_back(dir + "/" + key);

@@ -7,6 +7,7 @@
 
 #include "silt/common/uri.h"
 #include "silt/table/convert.h"
+#include "silt/table/convert_table.h"
 #include "silt/table/table_test_util.h"
 
 namespace silt::table {
@@ -122,18 +123,40 @@ TEST_F(FolderSqlTest, FoldersWithoutParquetSayHowToReadThem) {
   EXPECT_FALSE(ResolveFolder("s3://bucket/out")->has_value());
 }
 
-TEST_F(FolderSqlTest, AnOutputWhoseRunsWroteNoRowsSaysSo) {
+TEST_F(FolderSqlTest, AnOutputWhoseLinesWereAllRejectedHasNoRows) {
   const std::string bad = base_ + "/bad";
   fs::create_directories(bad);
   std::ofstream(bad + "/2024-03-01-00-00-00-0123456789ABCDEF") << "not an access log line\n";
   auto s = ConvertInto(base_ + "/bad-out", Partitioning::kDay, bad);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   ASSERT_EQ(s->rows, 0u);
-  // No empty file in a made-up partition (its rows had no time: 1970-01-01).
-  EXPECT_EQ(s->files, 0u);
-  EXPECT_FALSE(fs::exists(base_ + "/bad-out/day=1970-01-01"));
-  const std::string msg = Answer("SELECT count(*) FROM '" + base_ + "/bad-out'");
-  EXPECT_NE(msg.find("holds no data files"), std::string::npos) << msg;
+  ASSERT_EQ(s->rejects, 1u);
+  // Its one file holds the schema and no row.
+  EXPECT_EQ(Answer("SELECT count(*) FROM '" + base_ + "/bad-out'"), "0");
+  EXPECT_EQ(Answer("SELECT count(*) FROM (DESCRIBE SELECT * FROM '" + base_ + "/bad-out') "
+                   "WHERE column_name = 'request_time'"),
+            "1");
+}
+
+// The empty file of an all-rejected run carries its snapshot into a table, and with it the
+// bookmark: the same objects are not read again.
+TEST_F(FolderSqlTest, AllRejectedObjectsAreCommittedToATableOnce) {
+  const std::string bad = base_ + "/bad";
+  fs::create_directories(bad);
+  std::ofstream(bad + "/2024-03-01-00-00-00-0123456789ABCDEF") << "not an access log line\n";
+  ConvertOptions o;
+  o.inputs = {bad};
+  o.format = "s3_access";
+  o.threads = 2;
+  auto first = ConvertToTable(o, "logs.bad", *wh_);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->rejects, 1u);
+  EXPECT_NE(first->snapshot_id, 0);
+  EXPECT_FALSE(first->rejects_file.empty());
+  auto again = ConvertToTable(o, "logs.bad", *wh_);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->already_committed);
+  EXPECT_EQ(again->snapshot_id, first->snapshot_id);
 }
 
 TEST_F(FolderSqlTest, AnUnreadableManifestIsAnError) {
