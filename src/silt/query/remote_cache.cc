@@ -159,8 +159,10 @@ Result<std::string> MirrorOne(const std::string& location, MirrorStats* stats) {
   // A folder that holds a conversion output: its run manifests too (inputs leave '_' folders
   // out), so that FROM '<folder>' reads the files they name (table/folder_sql.h). Locations
   // whose last part has a '.' are taken for objects (one.parquet) and cost no extra listing.
-  const std::string last = uri.path.substr(uri.path.rfind('/', uri.path.size() - 2) + 1);
-  if (g == std::string::npos && last.find('.') == std::string::npos &&
+  std::string_view folder = uri.path;
+  while (folder.ends_with('/')) folder.remove_suffix(1);
+  const std::string_view last = folder.substr(folder.rfind('/') + 1);  // npos + 1 = 0
+  if (g == std::string::npos && last.find('.') == std::string_view::npos &&
       !uri.path.ends_with("_silt/runs/")) {
     std::string runs = location + (location.ends_with('/') ? "" : "/") + "_silt/runs/";
     auto mirrored = MirrorOne(runs, stats);

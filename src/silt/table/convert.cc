@@ -154,6 +154,9 @@ struct PreviousRun {
   std::string rejects;
 };
 
+// Where an output keeps its run manifests (<prefix><run>.json).
+constexpr std::string_view kRunsPrefix = "_silt/runs/";
+
 // What a run manifest says about the run's files; InvalidArgument when it is not one.
 Result<PreviousRun> ParseManifest(const std::string& text) {
   PreviousRun run;
@@ -281,7 +284,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   for (const auto& c : canon) identity += "\n" + c;
   ConvertSummary summary;
   summary.run_id = fmt::format("{:016x}", Fnv1a(identity));
-  const std::string manifest_key = "_silt/runs/" + summary.run_id + ".json";
+  const std::string manifest_key = std::string(kRunsPrefix) + summary.run_id + ".json";
   PreviousRun prev = LoadPrevious(*out, manifest_key);
   const uint64_t generation = prev.generation + 1;
 
@@ -698,8 +701,8 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
 
 Result<std::vector<std::string>> PublishedFiles(store::Store& out) {
   std::vector<std::string> manifests;
-  SILT_RETURN_IF_ERROR(out.ForEach("_silt/runs/", [&](const store::ObjectVersion& v) {
-    if (v.key.ends_with(".json") && v.key.find('/', 11) == std::string::npos) {
+  SILT_RETURN_IF_ERROR(out.ForEach(kRunsPrefix, [&](const store::ObjectVersion& v) {
+    if (v.key.ends_with(".json") && v.key.find('/', kRunsPrefix.size()) == std::string::npos) {
       manifests.push_back(v.key);
     }
     return Status::OK();
