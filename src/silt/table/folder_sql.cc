@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
+
 #include <filesystem>
 #include <system_error>
 
@@ -40,7 +42,15 @@ Result<std::optional<query::TableCall>> ResolveFolder(const std::string& name) {
   auto uri = ParseUri(name);
   if (!uri.ok() || uri->scheme == Uri::Scheme::kS3) return std::optional<query::TableCall>();
   struct stat st;
-  if (::stat(uri->path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::optional<query::TableCall>();
+  if (::stat(uri->path.c_str(), &st) != 0) {
+    // Not there: not a folder reference. Anything else (no permission...) is the reason the
+    // folder cannot be read, not an unknown table.
+    if (errno == ENOENT || errno == ENOTDIR || errno == ENAMETOOLONG) {
+      return std::optional<query::TableCall>();
+    }
+    return ErrnoStatus("reading folder", name, errno);
+  }
+  if (!S_ISDIR(st.st_mode)) return std::optional<query::TableCall>();
   std::string dir = uri->path;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
 

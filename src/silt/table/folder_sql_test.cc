@@ -123,6 +123,15 @@ TEST_F(FolderSqlTest, FoldersWithoutParquetSayHowToReadThem) {
   EXPECT_FALSE(ResolveFolder("s3://bucket/out")->has_value());
 }
 
+// A path that cannot be looked at for another reason than its absence says that reason
+// rather than "table does not exist" (a symbolic link loop: permissions do not stop root).
+TEST_F(FolderSqlTest, AFolderThatCannotBeReadSaysWhy) {
+  fs::create_symlink(base_ + "/loop", base_ + "/loop");
+  const std::string msg = Answer("SELECT count(*) FROM '" + base_ + "/loop'");
+  EXPECT_NE(msg.find("reading folder"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("does not exist"), std::string::npos) << msg;
+}
+
 TEST_F(FolderSqlTest, AnOutputWhoseLinesWereAllRejectedHasNoRows) {
   const std::string bad = base_ + "/bad";
   fs::create_directories(bad);
