@@ -90,6 +90,9 @@ sdk_to_silt)
   check_eq "a stray file is not read through the folder" "$local_answer" "$(answer "$TOTALS FROM '$S3/parquet/'")"
   [[ "$(answer "$TOTALS FROM '$S3/parquet/**/*.parquet'")" != "$local_answer" ]] \
     && pass "a glob reads the stray file" || fail "the glob did not see the stray file"
+  run sql "SELECT count(*) FROM '$S3/raw/'"
+  check_nonzero "a folder of raw logs on s3:// in FROM is an error"
+  check_contains "which names read_log on the s3:// location, not the cache" "$ERR" "read_log('$S3/raw'"
   run sql "SELECT count(*) FROM read_log('$S3/nothing-here/', format => 's3_access')"
   [[ $RC != 0 ]] && pass "an empty prefix is an error (exit $RC)" || fail "an empty prefix gave exit 0"
   check_contains "saying which matched nothing" "$ERR" "no objects match '$S3/nothing-here/'"

@@ -185,6 +185,16 @@ std::string RemoteCacheDir() {
   return (home.empty() ? std::string("/tmp") : home) + "/.cache/silt";
 }
 
+std::string CachedLocation(std::string_view path) {
+  // <cache>/s3/<endpoint host>/<bucket>/<key>, as CacheRoot lays it out.
+  std::string root = RemoteCacheDir() + "/s3/";
+  if (!path.starts_with(root)) return "";
+  std::string_view rest = path.substr(root.size());
+  const size_t host_end = rest.find('/');
+  if (host_end == std::string_view::npos || host_end + 1 >= rest.size()) return "";
+  return "s3://" + std::string(rest.substr(host_end + 1));
+}
+
 Result<std::string> MirrorRemoteLiterals(std::string_view sql, MirrorStats* stats) {
   if (sql.find("s3://") == std::string_view::npos) return std::string(sql);
   std::string out;

@@ -21,6 +21,10 @@ namespace silt::query {
 // Where the cache lives: $SILT_CACHE_DIR, else $XDG_CACHE_HOME/silt, else ~/.cache/silt.
 std::string RemoteCacheDir();
 
+// The s3:// location ("s3://bucket/key") that a path inside the cache mirrors, or "" for a
+// path outside it: for messages about what a statement named.
+std::string CachedLocation(std::string_view path);
+
 struct MirrorStats {
   uint64_t objects = 0;     // objects the statement names
   uint64_t fetched = 0;     // of which downloaded now

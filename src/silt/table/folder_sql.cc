@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "silt/common/uri.h"
+#include "silt/query/remote_cache.h"
 #include "silt/store/store.h"
 #include "silt/table/convert.h"
 
@@ -53,6 +54,9 @@ Result<std::optional<query::TableCall>> ResolveFolder(const std::string& name) {
   if (!S_ISDIR(st.st_mode)) return std::optional<query::TableCall>();
   std::string dir = uri->path;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  // An s3:// folder arrives as its copy in silt sql's cache: messages name what was written.
+  std::string shown = query::CachedLocation(dir);
+  if (shown.empty()) shown = name;
 
   query::TableCall call{kFolderMacro, {}};
   SILT_ASSIGN_OR_RETURN(auto store, store::OpenStore(*uri));
@@ -61,7 +65,7 @@ Result<std::optional<query::TableCall>> ResolveFolder(const std::string& name) {
     if (files->empty()) {
       return Status::NotFound(fmt::format(
           "{}: the conversion output's manifests name no data files",
-          name));
+          shown));
     }
     for (const std::string& key : *files) call.list.push_back(dir + "/" + key);
     return std::optional<query::TableCall>(std::move(call));
@@ -74,7 +78,7 @@ Result<std::optional<query::TableCall>> ResolveFolder(const std::string& name) {
   return Status::NotFound(fmt::format(
       "{} is a folder without Parquet files; raw logs in it are read with "
       "read_log('{}', format => '<format>') (silt detect {} names the format)",
-      name, name, name));
+      shown, shown, shown));
 }
 
 Status AddFolderTables(query::Database& db) {
