@@ -104,6 +104,15 @@ TEST(Strings, JsonEscape) {
   std::string out;
   JsonEscape("a\"b\\c\n\x01", &out);
   EXPECT_EQ(out, "a\\\"b\\\\c\\n\\u0001");
+  // Appends; plain runs before, between and after escapes are kept; UTF-8 passes through.
+  out = "[";
+  JsonEscape("", &out);
+  JsonEscape("\tkey/é\r\"", &out);
+  JsonEscape("plain", &out);
+  EXPECT_EQ(out, "[\\tkey/é\\r\\\"plain");
+  out.clear();
+  JsonEscape(std::string_view("\x1f\0x", 3), &out);
+  EXPECT_EQ(out, "\\u001f\\u0000x");
 }
 
 TEST(Strings, Glob) {
