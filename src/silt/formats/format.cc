@@ -136,12 +136,12 @@ void LineScanner::Scan(const char** pos, const char* end, RowBatch& batch,
     switch (parser_->Parse(line, batch, row, &reason_)) {
       case LineResult::kRow:
         if (window_ != nullptr) {
+          const bool null = batch.nulls(window_->time_column)[row] != 0;
           const int64_t t = batch.ints(window_->time_column)[row];
-          if (batch.nulls(window_->time_column)[row] || t < window_->lo || t >= window_->hi) {
+          if (null ? !window_->nulls : (window_->nulls || t < window_->lo || t >= window_->hi)) {
             ++counters->spilled;
             if (window_->spill != nullptr) {
-              window_->spill->OnSpill(batch.nulls(window_->time_column)[row] ? INT64_MIN : t,
-                                      parser_->Preamble(), line);
+              window_->spill->OnSpill(null ? INT64_MIN : t, parser_->Preamble(), line);
             }
             break;
           }

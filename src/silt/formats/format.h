@@ -129,11 +129,13 @@ class RowSpill {
   virtual void OnSpill(int64_t time_us, std::string_view preamble, std::string_view line) = 0;
 };
 
-// Keep only rows whose time column lies in [lo, hi); hand the others to `spill`.
+// Keep only rows whose time column lies in [lo, hi) — or, with `nulls`, only rows whose time
+// is NULL — and hand the others to `spill` (a NULL time as INT64_MIN).
 struct TimeWindow {
   int time_column = -1;
   int64_t lo = 0;
   int64_t hi = 0;
+  bool nulls = false;
   RowSpill* spill = nullptr;
 };
 

@@ -148,6 +148,27 @@ std::string CodecOptions(const ConvertOptions& o) {
   return out;
 }
 
+// A folder DuckDB's PARTITION_BY wrote ("day=NULL/hour=NULL" for rows without a time) with
+// NULL spelt as Hive, Spark and silt's own partitioning spell it.
+std::string HiveNullFolder(const std::string& folder) {
+  std::string out;
+  size_t begin = 0;
+  while (begin <= folder.size()) {
+    size_t end = folder.find('/', begin);
+    if (end == std::string::npos) end = folder.size();
+    const std::string_view part(folder.data() + begin, end - begin);
+    if (begin != 0) out += '/';
+    if (part.ends_with("=NULL")) {
+      out += part.substr(0, part.size() - 4);
+      out += kNullPartition;
+    } else {
+      out += part;
+    }
+    begin = end + 1;
+  }
+  return out;
+}
+
 struct PreviousRun {
   uint64_t generation = 0;
   std::vector<std::string> files;
@@ -497,7 +518,13 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
       return t == INT64_MIN ? INT64_MIN : t / width - (t % width != 0 && t < 0);
     };
     auto folder_of = [&](int64_t bucket) {
-      if (bucket == INT64_MIN) return std::string("day=__HIVE_DEFAULT_PARTITION__");
+      // Rows without a time: Hive's folder for a NULL value, at every level (a reader wants
+      // the same folder depth everywhere).
+      if (bucket == INT64_MIN) {
+        return std::string(options.partition == Partitioning::kDay
+                               ? "day=" + std::string(kNullPartition)
+                               : fmt::format("day={0}/hour={0}", kNullPartition));
+      }
       const int64_t t = bucket * width;
       std::string day = FormatDate(t / kMicrosPerDay - (t % kMicrosPerDay != 0 && t < 0));
       if (options.partition == Partitioning::kDay) return "day=" + day;
@@ -556,15 +583,20 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
       }
     }
     if (!unknown.empty()) {
-      auto& g = groups.empty() ? groups[0] : groups.begin()->second;
+      // Units whose time is unknown (no time in the name, no parseable first line) join the
+      // first partition; when there is none, the partition of rows without a time: their rows
+      // of other partitions are spilled to those, and an output whose every line was rejected
+      // gets its empty file there rather than in a made-up day.
+      auto& g = groups.empty() ? groups[INT64_MIN] : groups.begin()->second;
       g.insert(g.end(), unknown.begin(), unknown.end());
     }
     PartitionSpill spill(staging / "spill", bucket_of);
     auto window_for = [&](int64_t bucket) {
       formats::TimeWindow w;
       w.time_column = tcol;
-      w.lo = bucket == INT64_MIN ? INT64_MIN : bucket * width;
-      w.hi = bucket == INT64_MIN ? INT64_MIN + 1 : bucket * width + width;
+      w.nulls = bucket == INT64_MIN;
+      w.lo = w.nulls ? 0 : bucket * width;
+      w.hi = w.nulls ? 0 : bucket * width + width;
       w.spill = &spill;
       return w;
     };
@@ -608,6 +640,12 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
       SILT_RETURN_IF_ERROR(run_copy(plan, folder_of(bucket)));
     }
     SILT_RETURN_IF_ERROR(spill.status());
+    // Every spilled row has been written with its partition: a spill left over would be rows
+    // lost without a word.
+    if (!spill.Pending().empty()) {
+      return Status::Internal(fmt::format("{} partition spill file(s) were not written back",
+                                          spill.Pending().size()));
+    }
   }
   SILT_RETURN_IF_ERROR(rejects.Close());
   // Closing DuckDB (freeing its memory) takes tens of milliseconds: done beside publishing.
@@ -626,7 +664,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
         std::string folder = part;
         if (folder.empty()) {
           fs::path rel = fs::relative(it->path().parent_path(), dir);
-          if (rel != ".") folder = rel.string();
+          if (rel != ".") folder = HiveNullFolder(rel.string());
         }
         staged.emplace_back(it->path(), folder);
       }

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "silt/common/status.h"
@@ -23,6 +24,10 @@ namespace silt::table {
 
 enum class Partitioning { kNone, kDay, kHour };
 Result<Partitioning> ParsePartitioning(const std::string& name);
+
+// The partition folder value of rows whose event time is NULL ("day=<this>"), as Hive, Spark
+// and DuckDB name a NULL partition value.
+inline constexpr std::string_view kNullPartition = "__HIVE_DEFAULT_PARTITION__";
 
 struct ConvertOptions {
   std::vector<std::string> inputs;  // paths, directories, globs

@@ -82,6 +82,9 @@ Result<std::vector<iceberg::Literal>> PartitionOfFolder(const std::string& folde
   const iceberg::PartitionSpec& spec = *md.DefaultSpec();
   if (spec.fields.empty()) return std::vector<iceberg::Literal>{};
   SILT_ASSIGN_OR_RETURN(std::vector<iceberg::NestedField> ptype, spec.PartitionType(*md.CurrentSchema()));
+  if (folder.rfind(fmt::format("day={}", kNullPartition), 0) == 0) {  // rows without a time
+    return std::vector<iceberg::Literal>{iceberg::Literal::Null(ptype[0].type)};
+  }
   int y = 0, m = 0, d = 0, h = 0;
   const bool hour = spec.fields[0].transform.kind() == iceberg::TransformKind::kHour;
   const int n = hour ? std::sscanf(folder.c_str(), "day=%d-%d-%d/hour=%d", &y, &m, &d, &h)

@@ -67,7 +67,14 @@ Result<std::optional<query::TableCall>> ResolveFolder(const std::string& name) {
           "{}: the conversion output's manifests name no data files",
           shown));
     }
-    for (const std::string& key : *files) call.list.push_back(dir + "/" + key);
+    const std::string null_day = fmt::format("day={}/", kNullPartition);
+    for (const std::string& key : *files) {
+      call.list.push_back(dir + "/" + key);
+      if (key.starts_with(null_day)) {
+        call.function = key.find("/hour=") != std::string::npos ? kFolderNullHourMacro
+                                                                : kFolderNullDayMacro;
+      }
+    }
     return std::optional<query::TableCall>(std::move(call));
   }
   if (files.status().code() != StatusCode::kNotFound) return files.status();
@@ -82,10 +89,15 @@ Result<std::optional<query::TableCall>> ResolveFolder(const std::string& name) {
 }
 
 Status AddFolderTables(query::Database& db) {
+  constexpr const char* kRead = "read_parquet(files, hive_partitioning = true, union_by_name = true)";
+  const std::string day =
+      fmt::format("TRY_CAST(nullif(day, '{}') AS DATE) AS day", kNullPartition);
   SILT_RETURN_IF_ERROR(db.Exec(fmt::format(
-      "CREATE OR REPLACE MACRO {}(files) AS TABLE SELECT * FROM read_parquet(files, "
-      "hive_partitioning = true, union_by_name = true)",
-      kFolderMacro)));
+      "CREATE OR REPLACE MACRO {}(files) AS TABLE SELECT * FROM {};"
+      "CREATE OR REPLACE MACRO {}(files) AS TABLE SELECT * REPLACE ({}) FROM {};"
+      "CREATE OR REPLACE MACRO {}(files) AS TABLE SELECT * REPLACE ({}, nullif(hour, '{}') AS hour) FROM {}",
+      kFolderMacro, kRead, kFolderNullDayMacro, day, kRead, kFolderNullHourMacro, day,
+      kNullPartition, kRead)));
   db.AddTableResolver(ResolveFolder);
   return Status::OK();
 }

@@ -140,7 +140,10 @@ TEST_F(FolderSqlTest, AnOutputWhoseLinesWereAllRejectedHasNoRows) {
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   ASSERT_EQ(s->rows, 0u);
   ASSERT_EQ(s->rejects, 1u);
-  // Its one file holds the schema and no row.
+  // Its one file holds the schema and no row, in the partition of rows without a time (not
+  // in a made-up day).
+  EXPECT_TRUE(fs::is_directory(base_ + "/bad-out/day=__HIVE_DEFAULT_PARTITION__"));
+  EXPECT_FALSE(fs::exists(base_ + "/bad-out/day=1970-01-01"));
   EXPECT_EQ(Answer("SELECT count(*) FROM '" + base_ + "/bad-out'"), "0");
   EXPECT_EQ(Answer("SELECT count(*) FROM (DESCRIBE SELECT * FROM '" + base_ + "/bad-out') "
                    "WHERE column_name = 'request_time'"),
@@ -166,6 +169,71 @@ TEST_F(FolderSqlTest, AllRejectedObjectsAreCommittedToATableOnce) {
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_TRUE(again->already_committed);
   EXPECT_EQ(again->snapshot_id, first->snapshot_id);
+}
+
+// Rows whose event time is NULL (a CSV with an empty time field) are kept, in Hive's
+// partition for NULL at every folder level, and read back with a NULL day.
+class NullTimeTest : public FolderSqlTest {
+ protected:
+  void SetUp() override {
+    FolderSqlTest::SetUp();
+    csv_ = base_ + "/csv";
+    fs::create_directories(csv_);
+    std::ofstream(csv_ + "/events.csv") << "ts,msg\n2024-01-01T10:00:00Z,a\n,b\n2024-01-02T11:00:00Z,c\n";
+  }
+  ConvertOptions Csv(Partitioning p) {
+    ConvertOptions o;
+    o.inputs = {csv_};
+    o.format = "csv";
+    o.format_options = {{"columns", "ts TIMESTAMPTZ, msg VARCHAR"}};
+    o.partition = p;
+    o.threads = 2;
+    return o;
+  }
+  std::string csv_;
+};
+
+TEST_F(NullTimeTest, RowsWithoutATimeAreKeptInTheNullPartition) {
+  struct Case {
+    const char* name;
+    Partitioning partition;
+    bool source_columns;  // then DuckDB's PARTITION_BY writes the folders
+    const char* null_folder;
+  };
+  const Case cases[] = {
+      {"day", Partitioning::kDay, false, "day=__HIVE_DEFAULT_PARTITION__"},
+      {"hour", Partitioning::kHour, false, "day=__HIVE_DEFAULT_PARTITION__/hour=__HIVE_DEFAULT_PARTITION__"},
+      {"day-source", Partitioning::kDay, true, "day=__HIVE_DEFAULT_PARTITION__"},
+      {"hour-source", Partitioning::kHour, true, "day=__HIVE_DEFAULT_PARTITION__/hour=__HIVE_DEFAULT_PARTITION__"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    ConvertOptions o = Csv(c.partition);
+    o.output = base_ + "/out-" + c.name;
+    o.source_columns = c.source_columns;
+    auto s = Convert(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_EQ(s->rows, 3u);
+    EXPECT_EQ(s->rejects, 0u);
+    EXPECT_TRUE(fs::is_directory(o.output + "/" + c.null_folder));
+    const std::string from = " FROM '" + o.output + "'";
+    EXPECT_EQ(Answer("SELECT count(*)" + from), "3");
+    EXPECT_EQ(Answer("SELECT msg" + from + " WHERE day IS NULL"), "b");
+    EXPECT_EQ(Answer("SELECT string_agg(day::VARCHAR, ',' ORDER BY msg)" + from), "2024-01-01,2024-01-02");
+    EXPECT_EQ(Answer("SELECT typeof(day)" + from + " LIMIT 1"), "DATE");
+    if (c.partition == Partitioning::kHour) {
+      EXPECT_EQ(Answer("SELECT count(*)" + from + " WHERE hour IS NULL"), "1");
+    }
+  }
+}
+
+TEST_F(NullTimeTest, RowsWithoutATimeGoToATablesNullPartition) {
+  ConvertOptions o = Csv(Partitioning::kHour);
+  auto s = ConvertToTable(o, "logs.events", *wh_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->rows, 3u);
+  EXPECT_EQ(One("SELECT count(*) FROM logs.events"), "3");
+  EXPECT_EQ(One("SELECT msg FROM logs.events WHERE ts IS NULL"), "b");
 }
 
 TEST_F(FolderSqlTest, AnUnreadableManifestIsAnError) {
