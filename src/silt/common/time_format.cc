@@ -78,7 +78,9 @@ bool Assemble(int64_t y, int64_t mo, int64_t d, int64_t h, int64_t mi, int64_t s
   return true;
 }
 
-bool Epoch(std::string_view t, double scale_to_micros, int64_t* micros) {
+// A number of seconds, milliseconds or microseconds since the epoch ("1700000000",
+// "1700000000123.5", "-12"), in integers: a double would lose microseconds past ~2^53.
+bool Epoch(std::string_view t, int64_t scale_to_micros, int64_t* micros) {
   if (t.empty()) return false;
   size_t i = 0;
   bool neg = false;
@@ -86,24 +88,35 @@ bool Epoch(std::string_view t, double scale_to_micros, int64_t* micros) {
     neg = true;
     i = 1;
   }
-  int64_t whole;
-  if (!Digits(t, &i, 1, 19, &whole)) return false;
-  double frac = 0;
+  int64_t whole;  // up to 18 digits: no overflow here, and 10^18 microseconds are 31,688 years
+  if (!Digits(t, &i, 1, 18, &whole) || (i < t.size() && t[i] >= '0' && t[i] <= '9')) return false;
+  // The fraction in micros: as many digits as the unit has micros (6, 3 or 0), the next one
+  // rounds half up, the rest only have to be digits.
+  int64_t frac = 0;
   if (i < t.size() && t[i] == '.') {
     ++i;
-    double scale = 0.1;
-    size_t start = i;
-    while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
-      frac += (t[i] - '0') * scale;
-      scale /= 10;
-      ++i;
+    const size_t start = i;
+    int64_t unit = scale_to_micros;
+    bool rounding_taken = false, round_up = false;
+    for (; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i) {
+      const int digit = t[i] - '0';
+      if (unit > 1) {
+        unit /= 10;
+        frac += digit * unit;
+      } else if (!rounding_taken) {
+        round_up = digit >= 5;
+        rounding_taken = true;
+      }
     }
     if (i == start) return false;
+    if (round_up) ++frac;
   }
   if (i != t.size()) return false;
-  double v = (static_cast<double>(whole) + frac) * scale_to_micros;
-  if (!std::isfinite(v) || std::fabs(v) > 9.2e18) return false;
-  *micros = static_cast<int64_t>(std::llround(neg ? -v : v));
+  int64_t v;
+  if (__builtin_mul_overflow(whole, scale_to_micros, &v) || __builtin_add_overflow(v, frac, &v)) {
+    return false;
+  }
+  *micros = neg ? -v : v;
   return true;
 }
 
@@ -168,15 +181,15 @@ Result<TimeFormat> TimeFormat::Parse(std::string_view spec) {
 bool TimeFormat::ToMicros(std::string_view t, int64_t* micros) const {
   switch (kind_) {
     case Kind::kIso8601: return ParseIso8601(t, micros);
-    case Kind::kEpochS: return Epoch(t, 1e6, micros);
-    case Kind::kEpochMs: return Epoch(t, 1e3, micros);
+    case Kind::kEpochS: return Epoch(t, 1'000'000, micros);
+    case Kind::kEpochMs: return Epoch(t, 1'000, micros);
     case Kind::kEpochUs: return Epoch(t, 1, micros);
     case Kind::kAuto: {
       if (ParseIso8601(t, micros)) return true;
       int64_t v;
       if (!Epoch(t, 1, &v)) return false;
       // Seconds until year ~5138 are < 1e11; milliseconds since 1973 are > 1e11.
-      return Epoch(t, std::llabs(v) < 100'000'000'000LL ? 1e6 : 1e3, micros);
+      return Epoch(t, std::llabs(v) < 100'000'000'000LL ? 1'000'000 : 1'000, micros);
     }
     case Kind::kPattern: break;
   }
@@ -225,7 +238,7 @@ bool TimeFormat::ToMicros(std::string_view t, int64_t* micros) const {
         int64_t v;
         if (!Digits(t, &i, 1, 19, &v)) return false;
         int64_t m;
-        if (!Epoch(t.substr(start, i - start), 1e6, &m)) return false;
+        if (!Epoch(t.substr(start, i - start), 1'000'000, &m)) return false;
         if (i != t.size()) return false;
         *micros = m;
         return k + 1 == p.size();

@@ -32,6 +32,20 @@ TEST(TimeFormat, Epochs) {
   EXPECT_EQ(Fmt(*TimeFormat::Parse("auto"), "1709296496"), "2024-03-01T12:34:56Z");
   EXPECT_EQ(Fmt(*TimeFormat::Parse("auto"), "2024-03-01T12:34:56Z"), "2024-03-01T12:34:56Z");
   EXPECT_EQ(Fmt(*TimeFormat::Parse("epoch_s"), "12x"), "no");
+  // Exact to the microsecond far from 1970 (no detour through a double).
+  EXPECT_EQ(Fmt(*TimeFormat::Parse("epoch_ms"), "99999999999999"), "5138-11-16T09:46:39.999000Z");
+  EXPECT_EQ(Fmt(*TimeFormat::Parse("epoch_ms"), "253402300799999"), "9999-12-31T23:59:59.999000Z");
+  EXPECT_EQ(Fmt(*TimeFormat::Parse("auto"), "253402300799999"), "9999-12-31T23:59:59.999000Z");
+  EXPECT_EQ(Fmt(*TimeFormat::Parse("epoch_us"), "253402300799999999"), "9999-12-31T23:59:59.999999Z");
+  // Fractions beyond the microsecond round half up; a negative time counts back from 1970.
+  EXPECT_EQ(Fmt(*TimeFormat::Parse("epoch_s"), "1709296496.1234565"), "2024-03-01T12:34:56.123457Z");
+  EXPECT_EQ(Fmt(*TimeFormat::Parse("epoch_s"), "1709296496.1234564999"), "2024-03-01T12:34:56.123456Z");
+  EXPECT_EQ(Fmt(*TimeFormat::Parse("epoch_ms"), "1709296496123.5"), "2024-03-01T12:34:56.123500Z");
+  EXPECT_EQ(Fmt(*TimeFormat::Parse("epoch_us"), "1709296496123456.5"), "2024-03-01T12:34:56.123457Z");
+  EXPECT_EQ(Fmt(*TimeFormat::Parse("epoch_s"), "-1.5"), "1969-12-31T23:59:58.500000Z");
+  // Past the range of a 64-bit microsecond count: not a time.
+  EXPECT_EQ(Fmt(*TimeFormat::Parse("epoch_s"), "99999999999999"), "no");
+  EXPECT_EQ(Fmt(*TimeFormat::Parse("epoch_us"), "9999999999999999999"), "no");
 }
 
 TEST(TimeFormat, Patterns) {
