@@ -281,13 +281,28 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
           "input object {} lies inside the output location {}", in.name, out_prefix));
     }
   }
-  // Nor write the output where a later run would read it as input.
+  // Nor write the output where a later run would read it as input. Local paths compare with
+  // symbolic links resolved: an input given through a link to a folder holding the output
+  // would read the previous run's Parquet files as logs.
+  auto resolved = [](const std::string& path) {
+    std::error_code e;
+    fs::path p = fs::weakly_canonical(fs::path(path), e);
+    std::string out = e ? path : p.string();
+    if (!out.empty() && out.back() != '/') out += '/';
+    return out;
+  };
+  const std::string out_resolved = out_uri.is_local() ? resolved(out_uri.path) : "";
   for (const auto& loc : options.inputs) {
     SILT_ASSIGN_OR_RETURN(Uri in_uri, ParseUri(loc));
-    std::string base = in_uri.path.substr(0, in_uri.path.find_first_of("*?["));
+    const size_t glob = in_uri.path.find_first_of("*?[");
+    std::string base = in_uri.path.substr(0, glob);
+    if (glob != std::string::npos) base.erase(base.rfind('/') + 1);  // the folder it starts in
     if (!base.empty() && base.back() != '/') base += '/';
     const bool same_place = in_uri.is_local() == out_uri.is_local() && in_uri.bucket == out_uri.bucket;
-    if (same_place && (out_uri.path + "/").rfind(base, 0) == 0) {
+    const bool inside = in_uri.is_local()
+                            ? !base.empty() && out_resolved.rfind(resolved(base), 0) == 0
+                            : (out_uri.path + "/").rfind(base, 0) == 0;
+    if (same_place && inside) {
       return Status::InvalidArgument(fmt::format(
           "the output location {} lies inside the input location {}", out_uri.ToString(), loc));
     }

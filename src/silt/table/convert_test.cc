@@ -231,5 +231,26 @@ TEST_F(ConvertTest, BadOptionsAreClearErrors) {
   EXPECT_EQ(Convert(o).status().code(), StatusCode::kInvalidArgument);
 }
 
+// An input given through a symbolic link to the folder that holds the output is the same
+// place: a second run would read the first one's Parquet files as logs.
+TEST_F(ConvertTest, AnOutputInsideTheInputIsRefusedThroughSymbolicLinks) {
+  fs::create_symlink(raw_, dir_ + "/link");
+  auto o = Options();
+  o.inputs = {dir_ + "/link"};
+  o.output = raw_ + "/out";
+  auto s = Convert(o);
+  ASSERT_EQ(s.status().code(), StatusCode::kInvalidArgument) << s.status().ToString();
+  EXPECT_NE(s.status().message().find("lies inside the input"), std::string::npos);
+  o.inputs = {dir_ + "/link/*"};
+  EXPECT_EQ(Convert(o).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(fs::exists(raw_ + "/out/_silt/runs"));
+  // Beside the input, through the link, is fine.
+  o.inputs = {dir_ + "/link"};
+  o.output = dir_ + "/out";
+  auto ok = Convert(o);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->rows, lines_);
+}
+
 }  // namespace
 }  // namespace silt::table
