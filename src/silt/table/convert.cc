@@ -221,6 +221,46 @@ std::string ManifestInputs(const query::ScanPlan& plan) {
   return out;
 }
 
+// The partitioning a published file's key shows ("day=…/hour=…/part…", "day=…/part…", "part…").
+Partitioning LayoutOf(std::string_view key) {
+  if (!key.starts_with("day=")) return Partitioning::kNone;
+  return key.find("/hour=") != std::string_view::npos ? Partitioning::kHour : Partitioning::kDay;
+}
+
+std::string_view PartitioningName(Partitioning p) {
+  switch (p) {
+    case Partitioning::kDay: return "day";
+    case Partitioning::kHour: return "hour";
+    case Partitioning::kNone: return "none";
+  }
+  return "";
+}
+
+Result<std::map<std::string, std::vector<std::string>>> FilesByRun(store::Store& out,
+                                                                   bool skip_unreadable);
+
+// Other runs in an output folder must have written the same partition layout: readers (silt's
+// FROM '<folder>', DuckDB's and Spark's Hive partitioning) need the same folder levels in
+// every file's path. A re-run of the same conversion may change it (it replaces its files).
+Status CheckOneLayout(store::Store& out, const std::string& manifest_key, Partitioning want) {
+  auto runs = FilesByRun(out, true);
+  if (!runs.ok()) return runs.status().code() == StatusCode::kNotFound ? Status::OK() : runs.status();
+  for (const auto& [key, files] : *runs) {
+    if (key == manifest_key) continue;
+    for (const std::string& f : files) {
+      const Partitioning has = LayoutOf(f);
+      if (has == want) continue;
+      const std::string run = key.substr(kRunsPrefix.size(), key.size() - kRunsPrefix.size() - 5);
+      return Status::InvalidArgument(fmt::format(
+          "{} already holds a conversion partitioned by {} (run {}, e.g. {}); one folder holds "
+          "one partition layout so that readers see the same columns in every file: convert "
+          "with --partition-by {}, or into another folder",
+          out.Describe(), PartitioningName(has), run, f, PartitioningName(has)));
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<ConvertSummary> Convert(const ConvertOptions& options,
@@ -323,6 +363,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   const std::string manifest_key = std::string(kRunsPrefix) + summary.run_id + ".json";
   PreviousRun prev = LoadPrevious(*out, manifest_key);
   const uint64_t generation = prev.generation + 1;
+  SILT_RETURN_IF_ERROR(CheckOneLayout(*out, manifest_key, options.partition));
 
   // Files are staged on local disk: beside the output for a local one (so publishing is a
   // rename), in the temporary folder for a remote one (publishing uploads them).
@@ -752,7 +793,12 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   return summary;
 }
 
-Result<std::vector<std::string>> PublishedFiles(store::Store& out) {
+namespace {
+
+// The files each run manifest of an output names, by manifest key; NotFound without any.
+// `skip_unreadable` leaves out manifests that cannot be read instead of failing.
+Result<std::map<std::string, std::vector<std::string>>> FilesByRun(store::Store& out,
+                                                                   bool skip_unreadable) {
   std::vector<std::string> manifests;
   SILT_RETURN_IF_ERROR(out.ForEach(kRunsPrefix, [&](const store::ObjectVersion& v) {
     if (v.key.ends_with(".json") && v.key.find('/', kRunsPrefix.size()) == std::string::npos) {
@@ -763,13 +809,25 @@ Result<std::vector<std::string>> PublishedFiles(store::Store& out) {
   if (manifests.empty()) {
     return Status::NotFound(out.Describe() + " holds no conversion (no _silt/runs/*.json)");
   }
-  std::vector<std::string> files;
+  std::map<std::string, std::vector<std::string>> runs;
   for (const std::string& key : manifests) {
-    SILT_ASSIGN_OR_RETURN(std::string text, out.Get(key));
-    auto run = ParseManifest(text);
+    auto text = out.Get(key);
+    if (!text.ok() && skip_unreadable) continue;
+    if (!text.ok()) return text.status();
+    auto run = ParseManifest(*text);
+    if (!run.ok() && skip_unreadable) continue;
     if (!run.ok()) return run.status().WithContext("reading " + out.Describe() + " " + key);
-    files.insert(files.end(), run->files.begin(), run->files.end());
+    runs[key] = std::move(run->files);
   }
+  return runs;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> PublishedFiles(store::Store& out) {
+  SILT_ASSIGN_OR_RETURN(auto runs, FilesByRun(out, false));
+  std::vector<std::string> files;
+  for (auto& [key, run_files] : runs) files.insert(files.end(), run_files.begin(), run_files.end());
   std::sort(files.begin(), files.end());
   files.erase(std::unique(files.begin(), files.end()), files.end());
   return files;

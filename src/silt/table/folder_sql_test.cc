@@ -236,6 +236,29 @@ TEST_F(NullTimeTest, RowsWithoutATimeGoToATablesNullPartition) {
   EXPECT_EQ(One("SELECT msg FROM logs.events WHERE ts IS NULL"), "b");
 }
 
+// Files of different partition layouts in one folder cannot be read together (the Hive
+// columns differ): a second conversion with another layout is refused, a re-run of the same
+// one may change its layout (it replaces its files).
+TEST_F(FolderSqlTest, OneFolderHoldsOnePartitionLayout) {
+  GenerateLogs("raw2", 1 << 20, 2, 2, 7);
+  ASSERT_TRUE(ConvertInto(out_, Partitioning::kHour).ok());
+  for (Partitioning other : {Partitioning::kDay, Partitioning::kNone}) {
+    auto s = ConvertInto(out_, other, base_ + "/raw2");
+    ASSERT_EQ(s.status().code(), StatusCode::kInvalidArgument) << s.status().ToString();
+    EXPECT_NE(s.status().message().find("--partition-by hour"), std::string::npos);
+  }
+  auto same = ConvertInto(out_, Partitioning::kHour, base_ + "/raw2");
+  ASSERT_TRUE(same.ok()) << same.status().ToString();
+  EXPECT_EQ(Answer("SELECT count(*) FROM '" + out_ + "'"), std::to_string(lines_ + same->rows));
+  // The first conversion again, now by day: refused while the other one is by hour.
+  EXPECT_EQ(ConvertInto(out_, Partitioning::kDay).status().code(), StatusCode::kInvalidArgument);
+  // Alone in its folder, a conversion changes its layout on a re-run.
+  const std::string alone = base_ + "/alone";
+  ASSERT_TRUE(ConvertInto(alone, Partitioning::kHour).ok());
+  ASSERT_TRUE(ConvertInto(alone, Partitioning::kDay).ok());
+  EXPECT_EQ(Answer("SELECT count(*) FROM '" + alone + "'"), std::to_string(lines_));
+}
+
 TEST_F(FolderSqlTest, AnUnreadableManifestIsAnError) {
   ASSERT_TRUE(ConvertInto(out_).ok());
   std::ofstream(out_ + "/_silt/runs/0000000000000000.json") << "{ not json";
