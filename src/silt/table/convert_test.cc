@@ -1,11 +1,13 @@
 #include "silt/table/convert.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "silt/gen/s3_access_gen.h"
@@ -229,6 +231,31 @@ TEST_F(ConvertTest, BadOptionsAreClearErrors) {
   o.output = raw_ + "/inside";
   o.inputs = {dir_};
   EXPECT_EQ(Convert(o).status().code(), StatusCode::kInvalidArgument);
+}
+
+// A run killed before it could clean up leaves its staging folder (spilled raw lines,
+// unfinished files); the next run of the same conversion removes it.
+TEST_F(ConvertTest, ARerunRemovesTheStagingOfAKilledRun) {
+  auto first = Convert(Options());
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  ASSERT_GT(child, 0);
+  ASSERT_EQ(waitpid(child, nullptr, 0), child);  // a process id that no longer exists
+  const fs::path staging = fs::path(out_) / "_silt" / "staging";
+  const fs::path killed = staging / fmt::format("{}-2-{}", first->run_id, child);
+  const fs::path running = staging / fmt::format("{}-9-{}", first->run_id, getpid());
+  const fs::path other = staging / fmt::format("0123456789abcdef-1-{}", child);
+  for (const fs::path& d : {killed, running, other}) {
+    fs::create_directories(d / "spill");
+    std::ofstream(d / "spill" / "spill-0.log") << "raw line\n";
+  }
+  auto again = Convert(Options());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_FALSE(fs::exists(killed));
+  EXPECT_TRUE(fs::exists(running));  // its process is alive
+  EXPECT_TRUE(fs::exists(other));    // another conversion's: not this run's to judge
+  EXPECT_EQ(again->rows, lines_);
 }
 
 // An input given through a symbolic link to the folder that holds the output is the same
