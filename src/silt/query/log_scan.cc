@@ -60,7 +60,11 @@ Result<std::vector<InputObject>> ResolveInputs(const std::vector<std::string>& l
   for (const std::string& loc : locations) {
     SILT_ASSIGN_OR_RETURN(Uri uri, ParseUri(loc));
     size_t matched = 0;
-    if (HasGlob(uri.path)) {
+    // A local path that exists as written is that file or folder, even with glob characters
+    // in its name ("access[1].log").
+    struct stat literal;
+    const bool exists_as_written = uri.is_local() && ::stat(uri.path.c_str(), &literal) == 0;
+    if (HasGlob(uri.path) && !exists_as_written) {
       // Open the store at the deepest directory without glob characters.
       size_t g = uri.path.find_first_of("*?[");
       size_t slash = uri.path.rfind('/', g);

@@ -111,6 +111,23 @@ Collected ScanAll(ScanPlan& plan) {
   return out;
 }
 
+// A path that exists as written is read as that file, even with glob characters in its
+// name; a pattern still matches by pattern.
+TEST(LogScan, AnExistingPathWithGlobCharactersIsThatFile) {
+  TempDir dir;
+  dir.Write("access[1].log", MakeLog(3));
+  dir.Write("access1.log", MakeLog(5));
+  auto literal = ResolveInputs({dir.path() + "/access[1].log"});
+  ASSERT_TRUE(literal.ok()) << literal.status().ToString();
+  ASSERT_EQ(literal->size(), 1u);
+  EXPECT_EQ((*literal)[0].name, dir.path() + "/access[1].log");
+  auto pattern = ResolveInputs({dir.path() + "/access[0-9].log"});
+  ASSERT_TRUE(pattern.ok()) << pattern.status().ToString();
+  ASSERT_EQ(pattern->size(), 1u);
+  EXPECT_EQ((*pattern)[0].name, dir.path() + "/access1.log");
+  EXPECT_EQ(ResolveInputs({dir.path() + "/access[2].log"}).status().code(), StatusCode::kNotFound);
+}
+
 TEST(LogScan, SplitUnitsGiveTheSameRowsAsWholeObjects) {
   TempDir dir;
   dir.Write("a.log", MakeLog(500));
