@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <map>
 
@@ -191,11 +192,25 @@ const ScanUnit* ScanPlan::ClaimUnit(std::atomic<size_t>& cursor) const {
 Status ScanPlan::SetExtraColumns(std::optional<KeyPattern> pattern, bool source_columns) {
   extra_columns_.clear();
   captures_.clear();
+  // Column names compare as SQL compares them: without regard to case.
+  auto same = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  };
   auto add = [&](const std::string& name, formats::ColumnType type) -> Status {
-    if (formats::FindColumn(format_->schema(), name) >= 0) {
+    for (const auto& c : format_->schema()) {
+      if (!same(c.name, name)) continue;
       return Status::InvalidArgument(fmt::format(
           "column '{}' (from the key pattern or source columns) is already a column of format {}",
           name, format_->name()));
+    }
+    for (const auto& c : extra_columns_) {
+      if (!same(c.name, name)) continue;
+      return Status::InvalidArgument(fmt::format(
+          "column '{}' comes twice: the key pattern's captures and the source columns "
+          "(source_object, source_line) need names that differ, case aside",
+          name));
     }
     extra_columns_.push_back({name, type});
     return Status::OK();

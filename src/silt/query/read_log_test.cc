@@ -140,6 +140,16 @@ TEST_F(ReadLogTest, KeyPatternAndSourceColumns) {
                           "key_pattern => '{bucket}/**')");
   ASSERT_FALSE(clash.ok());
   EXPECT_NE(clash.status().message().find("already a column"), std::string::npos);
+  // Names compare as SQL compares them, and a capture may not take a source column's name.
+  auto upper = db_->Query("SELECT * FROM read_log('" + dir_ + "/in', format => 's3_access', "
+                          "key_pattern => '{Bucket}/**')");
+  ASSERT_FALSE(upper.ok());
+  EXPECT_NE(upper.status().message().find("already a column"), std::string::npos);
+  auto source = db_->Query("SELECT * FROM read_log('" + dir_ + "/in', format => 's3_access', "
+                           "key_pattern => '{source_object}/**', source_columns => true)");
+  ASSERT_FALSE(source.ok());
+  EXPECT_NE(source.status().message().find("comes twice"), std::string::npos)
+      << source.status().message();
 }
 
 TEST_F(ReadLogTest, SourceLinesAreExactInRangesOfLargeObjects) {
