@@ -372,6 +372,17 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
           "the output location {} lies inside the input location {}", out_uri.ToString(), loc));
     }
   }
+  trace(fmt::format("{} input objects listed", inputs.size()));
+  // The plan and its extra columns are checked before anything is created at the output.
+  const auto all = std::make_shared<query::ScanPlan>(format, std::move(inputs));
+  {
+    std::optional<query::KeyPattern> pattern;
+    if (!options.key_pattern.empty()) {
+      SILT_ASSIGN_OR_RETURN(query::KeyPattern kp, query::KeyPattern::Parse(options.key_pattern));
+      pattern = std::move(kp);
+    }
+    SILT_RETURN_IF_ERROR(all->SetExtraColumns(std::move(pattern), options.source_columns));
+  }
   SILT_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> out, store::OpenStore(out_uri, true));
 
   // The run's identity: the format and the input locations as given (normalised).
@@ -429,17 +440,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     }
   } cleanup{staging};
 
-  trace(fmt::format("{} input objects listed", inputs.size()));
-  const auto all = std::make_shared<query::ScanPlan>(format, std::move(inputs));
   JsonlRejects rejects((staging / "rejects.jsonl").string());
-  {
-    std::optional<query::KeyPattern> pattern;
-    if (!options.key_pattern.empty()) {
-      SILT_ASSIGN_OR_RETURN(query::KeyPattern kp, query::KeyPattern::Parse(options.key_pattern));
-      pattern = std::move(kp);
-    }
-    SILT_RETURN_IF_ERROR(all->SetExtraColumns(std::move(pattern), options.source_columns));
-  }
   summary.objects = all->object_count();
   // The manifest's list of inputs is written while the data is converted.
   std::future<std::string> manifest_inputs =
