@@ -533,16 +533,57 @@ Result<std::shared_ptr<const formats::Format>> OpenFormatFor(
     const std::vector<InputObject>& objects) {
   const formats::Format* f = formats::FindFormat(name);
   std::string sample;
+  const InputObject* sampled = nullptr;
   if (f != nullptr && !f->options().empty() && !objects.empty()) {
-    SILT_ASSIGN_OR_RETURN(sample, ReadSample(objects.front(), 256 * 1024));
-    size_t nl = sample.rfind('\n');
-    if (nl != std::string::npos && sample.size() == 256 * 1024) sample.resize(nl + 1);
+    // The sample comes from the first object with at least two lines (a header and a row, or
+    // two rows), else from the first that is not empty: log folders often begin with an empty
+    // or header-only object. At most kMaxSampled objects are looked at.
+    constexpr size_t kMaxSampled = 64;
+    auto lines_in = [](std::string_view text) {
+      size_t n = 0;
+      for (size_t b = 0; b < text.size() && n < 2;) {
+        size_t e = text.find('\n', b);
+        if (e == std::string_view::npos) e = text.size();
+        if (text.substr(b, e - b).find_first_not_of(" \t\r") != std::string_view::npos) ++n;
+        b = e + 1;
+      }
+      return n;
+    };
+    std::string first_nonempty;
+    for (size_t i = 0; i < objects.size() && i < kMaxSampled; ++i) {
+      SILT_ASSIGN_OR_RETURN(std::string text, SampleLines(objects[i]));
+      const size_t n = lines_in(text);
+      if (n >= 2) {
+        sample = std::move(text);
+        sampled = &objects[i];
+        break;
+      }
+      if (n == 1 && sampled == nullptr) {
+        first_nonempty = std::move(text);
+        sampled = &objects[i];
+      }
+    }
+    if (sample.empty()) sample = std::move(first_nonempty);
   }
   auto r = formats::OpenFormat(name, options, sample);
-  if (!r.ok() && !objects.empty() && !sample.empty()) {
-    return r.status().WithContext(fmt::format("reading a sample of {}", objects.front().name));
+  if (!r.ok() && sampled != nullptr) {
+    return r.status().WithContext(fmt::format("reading a sample of {}", sampled->name));
   }
   return r;
+}
+
+Result<std::string> SampleLines(const InputObject& object) {
+  // 256 KiB of whole lines; more when the first line is longer (up to 64 MiB).
+  for (size_t max = 256 * 1024;; max *= 4) {
+    SILT_ASSIGN_OR_RETURN(std::string text, ReadSample(object, max));
+    if (text.size() < max) return text;  // the whole object
+    const size_t nl = text.rfind('\n');
+    if (nl != std::string::npos) {
+      text.resize(nl + 1);
+      return text;
+    }
+    if (max >= (64u << 20)) return text;  // one line longer than that: the format says so
+  }
 }
 
 Result<std::string> ReadSample(const InputObject& object, size_t max_bytes) {

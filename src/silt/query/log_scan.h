@@ -212,13 +212,18 @@ class TimePeeker {
 };
 
 // Opens format `name` with `options` for reading `objects`: configurable formats (those that
-// declare options) get a sample of the first object to infer from.
+// declare options) get a sample to infer from, of the first object with two lines or more
+// (else the first that is not empty; empty when all are).
 Result<std::shared_ptr<const formats::Format>> OpenFormatFor(
     std::string_view name, const formats::FormatOptions& options,
     const std::vector<InputObject>& objects);
 
 // Up to `max_bytes` of the object's (decompressed) text from its start, for sniffing.
 Result<std::string> ReadSample(const InputObject& object, size_t max_bytes);
+
+// The object's first lines (decompressed), whole: about 256 KiB, more when the first line is
+// longer (up to 64 MiB); the whole object when it is smaller.
+Result<std::string> SampleLines(const InputObject& object);
 
 // Counts '\n' bytes in [0, offset) of an uncompressed object (to number lines of a unit that
 // starts mid-object, only when one of its lines is reported).

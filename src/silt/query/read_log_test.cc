@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "silt/common/compression.h"
@@ -186,6 +187,37 @@ TEST_F(ReadLogTest, PlanBytesCountInputObjectsNotExtraOnes) {
   UnregisterPlan(id);
   EXPECT_EQ(plan->counters().rows.load(), 5u);
   EXPECT_EQ(plan->counters().bytes.load(), input_bytes);
+}
+
+// Formats that infer their columns take their sample from the first object with a header
+// and a row (or two rows): folders of logs often start with an empty or header-only object.
+TEST_F(ReadLogTest, ColumnsAreInferredPastEmptyAndHeaderOnlyObjects) {
+  fs::create_directories(dir_ + "/csv");
+  fs::create_directories(dir_ + "/jsonl");
+  std::ofstream(dir_ + "/csv/1.csv") << "";
+  std::ofstream(dir_ + "/csv/2.csv") << "ts,n\n";
+  std::ofstream(dir_ + "/csv/3.csv") << "ts,n\n2024-03-02T10:00:00Z,1\n2024-03-02T11:00:00Z,2\n";
+  std::ofstream(dir_ + "/jsonl/1.jsonl") << "\n";
+  std::ofstream(dir_ + "/jsonl/2.jsonl") << "{\"ts\":\"2024-03-02T10:00:00Z\",\"n\":1}\n";
+  for (const char* f : {"csv", "jsonl"}) {
+    SCOPED_TRACE(f);
+    const std::string from = fmt::format(" FROM read_log('{}/{}', format => '{}')", dir_, f, f);
+    auto r = db_->Query("SELECT typeof(ts), typeof(n), count(*)" + from + " GROUP BY ALL");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->Text(0, 0), "TIMESTAMP WITH TIME ZONE");
+    EXPECT_EQ(r->Text(1, 0), "BIGINT");
+  }
+}
+
+// A first line longer than the usual sample (256 KiB) is read whole to infer from.
+TEST_F(ReadLogTest, AFirstLineLongerThanTheSampleIsInferredFrom) {
+  fs::create_directories(dir_ + "/long");
+  std::ofstream(dir_ + "/long/a.jsonl")
+      << "{\"ts\":\"2024-03-01T00:00:00Z\",\"n\":0,\"blob\":\"" << std::string(300000, 'x')
+      << "\"}\n{\"ts\":\"2024-03-02T00:00:00Z\",\"n\":1,\"blob\":\"y\"}\n";
+  EXPECT_EQ(Int("SELECT sum(n) + 10 * count(*) FROM read_log('" + dir_ +
+                "/long', format => 'jsonl') WHERE length(blob) > 0"),
+            21);
 }
 
 TEST_F(ReadLogTest, ClearErrors) {

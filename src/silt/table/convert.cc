@@ -508,8 +508,13 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
 
   // One COPY per partition: DuckDB's own PARTITION_BY buffers every partition in memory
   // before writing; routing rows ourselves keeps memory bounded and both cores busy.
-  // staging dir -> partition folder ("" with DuckDB's partitioning: the files' subfolders)
-  std::vector<std::pair<fs::path, std::string>> copies;
+  struct StagedCopy {
+    fs::path dir;                             // where DuckDB writes it
+    std::string part;                         // its partition folder ("" with DuckDB's
+                                              // partitioning: the files' subfolders)
+    std::shared_ptr<query::ScanPlan> plan;    // its counters
+  };
+  std::vector<StagedCopy> copies;
   struct Copy {
     std::shared_ptr<query::ScanPlan> plan;
     uint64_t plan_id = 0;
@@ -536,7 +541,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     c.label = part_dir.empty() ? "(unpartitioned)" : part_dir;
     c.plan_id = query::RegisterPlan(plan);
     fs::path dir = staging / "copies" / std::to_string(copies.size());
-    copies.emplace_back(dir, part_dir);
+    copies.push_back(StagedCopy{dir, part_dir, plan});
     std::error_code mk;
     fs::create_directories(dir.parent_path(), mk);
     const std::string sql = fmt::format(
@@ -740,7 +745,15 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   // Publish: move the staged files to their final names, then store the manifest, then remove
   // what the previous run of this conversion had written.
   std::vector<std::pair<fs::path, std::string>> staged;  // file -> partition folder
-  for (const auto& [dir, part] : copies) {
+  bool kept_empty = false;
+  for (const auto& [dir, part, plan] : copies) {
+    // A COPY without rows (a partition whose rows all went elsewhere, or were rejected) has
+    // an empty file. It is published only when the whole run has no row, once: the output
+    // then still has the schema, and a table its snapshot (and with it the bookmark).
+    if (plan->counters().rows.load() == 0) {
+      if (summary.rows > 0 || kept_empty) continue;
+      kept_empty = true;
+    }
     for (auto it = fs::recursive_directory_iterator(dir, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (it->is_regular_file() && it->path().extension() == ".tmp") {

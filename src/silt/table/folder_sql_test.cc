@@ -227,6 +227,23 @@ TEST_F(NullTimeTest, RowsWithoutATimeAreKeptInTheNullPartition) {
   }
 }
 
+// An object whose time is unknown before reading (no time in its name, a first line longer
+// than what is looked at to place it) has its rows routed to their days; no empty file is
+// left in the partition it was first given.
+TEST_F(NullTimeTest, NoEmptyFileWhereNoRowWent) {
+  std::ofstream(csv_ + "/events.csv") << "ts,msg\n2024-01-01T10:00:00Z," << std::string(100000, 'a')
+                                      << "\nnot a time,x\n2024-01-02T11:00:00Z,c\n";
+  ConvertOptions o = Csv(Partitioning::kDay);
+  o.output = base_ + "/out-unknown";
+  auto s = Convert(o);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->rows, 2u);
+  EXPECT_EQ(s->rejects, 1u);
+  EXPECT_EQ(s->files, 2u);
+  EXPECT_FALSE(fs::exists(o.output + "/day=__HIVE_DEFAULT_PARTITION__"));
+  EXPECT_EQ(Answer("SELECT count(*) FROM '" + o.output + "'"), "2");
+}
+
 TEST_F(NullTimeTest, RowsWithoutATimeGoToATablesNullPartition) {
   ConvertOptions o = Csv(Partitioning::kHour);
   auto s = ConvertToTable(o, "logs.events", *wh_);
