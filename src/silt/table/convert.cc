@@ -1,14 +1,12 @@
 #include "silt/table/convert.h"
 
 #include "silt/table/jsonl_rejects.h"
+#include "silt/table/staging.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -224,28 +222,6 @@ std::string ManifestInputs(const query::ScanPlan& plan) {
   return out;
 }
 
-// Removes the staging folders ("<run>-<generation>-<pid>") of runs killed before they could
-// clean up: those whose process no longer exists on this machine. Only folders whose name
-// starts with `only_prefix` (a local output may be shared with other machines, whose process
-// ids mean nothing here: there only the same conversion's, which a re-run replaces anyway).
-void SweepAbandonedStaging(const fs::path& root, const std::string& only_prefix) {
-  std::error_code ec;
-  for (auto it = fs::directory_iterator(root, ec); !ec && it != fs::directory_iterator();
-       it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (!name.starts_with(only_prefix)) continue;
-    const size_t dash = name.rfind('-');
-    if (dash == std::string::npos || name.find('-') == dash || dash + 1 == name.size()) continue;
-    pid_t pid = 0;
-    const char* end = name.data() + name.size();
-    auto [p, err] = std::from_chars(name.data() + dash + 1, end, pid);
-    if (err != std::errc() || p != end || pid <= 0) continue;
-    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
-    std::error_code e;
-    fs::remove_all(it->path(), e);
-  }
-}
-
 // The partitioning a published file's key shows ("day=…/hour=…/part…", "day=…/part…", "part…").
 Partitioning LayoutOf(std::string_view key) {
   if (!key.starts_with("day=")) return Partitioning::kNone;
@@ -428,6 +404,8 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   };
   std::error_code ec;
   fs::remove_all(staging, ec);
+  // Runs killed before they cleaned up: of this conversion in a local output (which other
+  // machines may share), of any in this machine's temporary folder.
   SweepAbandonedStaging(staging_root, local_out ? summary.run_id + "-" : "");
   fs::create_directories(staging, ec);
   if (ec) return Status::IoError(fmt::format("creating {}: {}", staging.string(), ec.message()));

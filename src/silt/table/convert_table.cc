@@ -32,6 +32,7 @@
 #include "silt/iceberg/table_ops.h"
 #include "silt/iceberg/transforms.h"
 #include "silt/table/table_maintenance.h"
+#include "silt/table/staging.h"
 
 namespace silt::table {
 
@@ -103,9 +104,14 @@ Status AppendThroughConvert(Warehouse& warehouse, query::Database& db, const Con
                             std::map<std::string, std::string> summary, TableConvertSummary* s) {
   const iceberg::TableMetadata& md = loaded.metadata;
   const std::string run_id = iceberg::NewUuid();
+  // In the temporary folder (a remote warehouse), the folders of killed runs are removed here;
+  // a local warehouse's .silt-staging is swept by `silt table remove-orphans`.
+  if (!warehouse.is_local()) {
+    SweepAbandonedStaging(std::filesystem::temp_directory_path(), "silt-convert-");
+  }
   const std::filesystem::path staging =
       warehouse.is_local() ? std::filesystem::path(warehouse.local_root()) / ".silt-staging" / run_id
-                           : std::filesystem::temp_directory_path() / ("silt-convert-" + run_id);
+                           : std::filesystem::temp_directory_path() / StagingName("silt-convert-", run_id);
   struct Cleanup {
     std::filesystem::path dir;
     bool local;

@@ -19,6 +19,7 @@
 #include "silt/iceberg/literal.h"
 #include "silt/iceberg/murmur3.h"
 #include "silt/s3/crypto.h"
+#include "silt/table/staging.h"
 
 namespace silt::table {
 
@@ -716,9 +717,12 @@ static Result<AppendResult> AppendAttempt(Warehouse& warehouse, query::Database&
   // Staging: inside a local warehouse (publishing is a rename; no table or namespace can be
   // named ".silt-staging"), else in the temporary folder (publishing uploads).
   const std::string run_id = request.run_id.empty() ? iceberg::NewUuid() : request.run_id;
+  // In the temporary folder, the folders of killed appends are removed here; a local
+  // warehouse's .silt-staging is swept by `silt table remove-orphans`.
+  if (!warehouse.is_local()) SweepAbandonedStaging(fs::temp_directory_path(), "silt-append-");
   const fs::path staging = warehouse.is_local()
                                ? fs::path(warehouse.local_root()) / ".silt-staging" / run_id
-                               : fs::temp_directory_path() / ("silt-append-" + run_id);
+                               : fs::temp_directory_path() / StagingName("silt-append-", run_id);
   std::error_code ec;
   // A concurrent append's cleanup may remove an empty .silt-staging between our mkdirs.
   for (int attempt = 0; attempt < 5; ++attempt) {
