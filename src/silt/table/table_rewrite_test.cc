@@ -115,6 +115,18 @@ TEST_F(TableRewriteTest, DeleteByFilterLeavesTheOtherRows) {
                                 "request_time < '2024-03-03' AND bytes_sent > 1000) IS NOT TRUE") + ")")));
 }
 
+// A filter with a decimal point (399.5 is a DECIMAL to DuckDB) chooses files by its value:
+// the delete removes the matching rows instead of finding none.
+TEST_F(TableRewriteTest, AFilterWithADecimalPointDeletesItsRows) {
+  Append(Raw());
+  const std::string matching = One("SELECT count(*) FROM (" + Raw(" WHERE http_status >= 399.5") + ")");
+  ASSERT_NE(matching, "0");
+  auto r = DeleteWhere(*wh_, *db_, "logs.access", "http_status >= 399.5");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(std::to_string(r->rows_deleted), matching);
+  EXPECT_EQ(One("SELECT count(*) FROM logs.access WHERE http_status >= 400"), "0");
+}
+
 TEST_F(TableRewriteTest, OnlyRowsWhereTheFilterIsTrueGo) {
   CreateTableRequest c;
   c.identifier = "t.n";

@@ -1,6 +1,7 @@
 #include "silt/table/table_sql.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <map>
 #include <set>
@@ -186,12 +187,38 @@ void FindRefs(const json& node, const std::map<std::string, std::string>& tables
 std::optional<ice::Literal> ToLiteral(const json& value, const ice::TypePtr& type) {
   if (!value.is_object() || Flag(value, "is_null") || !value.contains("value")) return std::nullopt;
   const json& v = At(value, "value");
+  // A DECIMAL constant (DuckDB's type of 399.5 or 14.0) is serialized as its unscaled integer:
+  // 3995 with scale 1. Wider ones (a 128-bit value as an object) prune nothing.
+  const json& ctype = value.contains("type") ? At(value, "type") : value;
+  int scale = 0;
+  if (ctype.is_object() && Str(ctype, "id") == "DECIMAL") {
+    const json& info = At(ctype, "type_info");
+    if (!info.is_object() || !info.contains("scale") || !At(info, "scale").is_number_integer()) {
+      return std::nullopt;
+    }
+    scale = At(info, "scale").get<int>();
+    if (scale < 0 || scale > 18 || !v.is_number_integer()) return std::nullopt;
+  }
+  int64_t pow10 = 1;
+  for (int i = 0; i < scale; ++i) pow10 *= 10;
   auto as_int = [&](int64_t* out) {
+    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) return false;
     if (v.is_number_integer()) {
-      *out = v.get<int64_t>();
+      const int64_t raw = v.get<int64_t>();
+      if (raw % pow10 != 0) return false;  // 399.5 is no integer: prune nothing
+      *out = raw / pow10;
       return true;
     }
-    return v.is_string() && ParseInt64(v.get<std::string>(), out);
+    return scale == 0 && v.is_string() && ParseInt64(v.get<std::string>(), out);
+  };
+  auto as_double = [&](double* out) {
+    if (!v.is_number()) return false;
+    if (scale > 0) {  // as DuckDB casts a DECIMAL to DOUBLE
+      *out = static_cast<double>(v.get<int64_t>()) / static_cast<double>(pow10);
+    } else {
+      *out = v.get<double>();
+    }
+    return std::isfinite(*out);
   };
   auto as_micros = [&](int64_t* out) {
     if (!v.is_string()) return false;
@@ -210,12 +237,17 @@ std::optional<ice::Literal> ToLiteral(const json& value, const ice::TypePtr& typ
       return ice::Literal::OfInt64(type, n);
     }
     case ice::TypeId::kFloat:
-    case ice::TypeId::kDouble:
-      if (!v.is_number()) return std::nullopt;
-      return type->id == ice::TypeId::kFloat ? ice::Literal::Float(v.get<float>())
-                                             : ice::Literal::Double(v.get<double>());
+    case ice::TypeId::kDouble: {
+      double d;
+      if (!as_double(&d)) return std::nullopt;
+      if (type->id == ice::TypeId::kDouble) return ice::Literal::Double(d);
+      // A FLOAT column against a value a float cannot hold exactly (16.3): whether the
+      // comparison happens in FLOAT or DOUBLE decides its answer at the bounds; prune nothing.
+      if (static_cast<double>(static_cast<float>(d)) != d) return std::nullopt;
+      return ice::Literal::Float(static_cast<float>(d));
+    }
     case ice::TypeId::kString:
-      if (!v.is_string()) return std::nullopt;
+      if (!v.is_string() || scale > 0) return std::nullopt;
       return ice::Literal::String(v.get<std::string>());
     case ice::TypeId::kDate: {
       int64_t us;

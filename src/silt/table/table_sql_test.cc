@@ -83,6 +83,40 @@ TEST_F(TableSqlTest, ADayReadsOnlyThatDaysFiles) {
   EXPECT_EQ(bound[0].files_scanned, 5u);
 }
 
+// A number with a decimal point is a DECIMAL constant to DuckDB (399.5 is 3995 at scale 1):
+// files are chosen by its value, and a value the column's type cannot hold exactly prunes
+// nothing rather than the wrong files. Every answer equals the unpruned one (OR false).
+TEST_F(TableSqlTest, NumbersWithADecimalPointPruneByTheirValue) {
+  Append("");
+  CreateWithColumns("logs.nums", ParseColumnList("f FLOAT, d DOUBLE, n BIGINT"), "");
+  for (int part = 0; part < 4; ++part) {  // four files with different bounds
+    AppendRequest a;
+    a.identifier = "logs.nums";
+    a.select_sql = fmt::format(
+        "SELECT (i / 10)::FLOAT AS f, (i / 10)::DOUBLE AS d, i AS n FROM range({}, {}) t(i)",
+        part * 100, part * 100 + 100);
+    ASSERT_TRUE(AppendQuery(*wh_, *db_, a).ok());
+  }
+  const char* checks[][2] = {
+      {"logs.access", "http_status >= 399.5"}, {"logs.access", "http_status >= 400.0"},
+      {"logs.access", "http_status = 404.00"}, {"logs.access", "http_status < 200.5"},
+      {"logs.access", "bytes_sent <= 1024.75"}, {"logs.access", "http_status > 18446744073709551615"},
+      {"logs.nums", "f > 14.0"}, {"logs.nums", "f < 16.3"}, {"logs.nums", "f >= 16.3"},
+      {"logs.nums", "d > 16.3"}, {"logs.nums", "d <= 16.3"}, {"logs.nums", "d = 25.5"},
+      {"logs.nums", "n >= 150.0"}, {"logs.nums", "n < 150.5"}, {"logs.nums", "f > 14.0::DOUBLE"},
+  };
+  for (const auto& [table, where] : checks) {
+    SCOPED_TRACE(where);
+    const std::string q = fmt::format("SELECT count(*) FROM {} WHERE {}", table, where);
+    EXPECT_EQ(One(q), One(q + " OR false"));
+  }
+  // Whole values still prune.
+  std::vector<BoundTable> bound;
+  One("SELECT count(*) FROM logs.nums WHERE d >= 30.0", &bound);
+  ASSERT_EQ(bound.size(), 1u);
+  EXPECT_EQ(bound[0].files_scanned, 1u);
+}
+
 TEST_F(TableSqlTest, TimeTravelByVersionAndOption) {
   const int64_t first = Append(" WHERE http_status = 200");
   const int64_t second = Append(" WHERE http_status IS DISTINCT FROM 200");
