@@ -594,6 +594,27 @@ std::string TrinoPartitionField(const iceberg::PartitionField& field, const iceb
 Result<catalog::CommitResult> CreateIcebergTable(Warehouse& warehouse,
                                                  const CreateTableRequest& request) {
   SILT_ASSIGN_OR_RETURN(catalog::TableIdentifier id, catalog::ParseTableIdentifier(request.identifier));
+  // A table's folder is <warehouse>/<ns parts>/<name>, and a table keeps data/, metadata/
+  // and silt/ inside its own: table a.b.metadata would live in table a.b's metadata folder
+  // (and remove-orphans of one would delete the other's files). From the third name part on,
+  // those three names are refused.
+  {
+    const std::string whole = id.ToString();
+    size_t part = 0;
+    for (size_t b = 0; b <= whole.size(); ++part) {
+      size_t e = whole.find('.', b);
+      if (e == std::string::npos) e = whole.size();
+      std::string seg = whole.substr(b, e - b);
+      std::transform(seg.begin(), seg.end(), seg.begin(), ::tolower);
+      if (part >= 2 && (seg == "data" || seg == "metadata" || seg == "silt")) {
+        return Status::InvalidArgument(fmt::format(
+            "table name {}: '{}' after two name parts would put the table inside the folder "
+            "where table {} keeps its own {} files; choose another name",
+            whole, whole.substr(b, e - b), whole.substr(0, b - 1), seg));
+      }
+      b = e + 1;
+    }
+  }
   iceberg::CreateTableOptions o;
   o.location = warehouse.TableLocation(id);
   o.schema = request.schema;

@@ -162,6 +162,24 @@ TEST_F(IcebergWriterTest, WarehouseLayoutAndErrors) {
   EXPECT_EQ((*env)->uri(), "file://" + dir_ + "/env-wh");
 }
 
+// A table keeps data/, metadata/ and silt/ in its folder: a name that would put another
+// table there is refused (remove-orphans of one would delete the other's files).
+TEST_F(IcebergWriterTest, NamesThatWouldNestInATablesOwnFoldersAreRefused) {
+  CreateTableRequest req;
+  req.schema = *SchemaFromColumns(*ParseColumnList("v BIGINT"));
+  for (const char* bad : {"x.t.metadata", "x.t.data", "x.t.Silt", "x.t.data.y", "a.b.c.metadata"}) {
+    req.identifier = bad;
+    auto r = CreateIcebergTable(*wh_, req);
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(r.status().message().find("choose another name"), std::string::npos) << bad;
+  }
+  for (const char* good : {"x.t", "x.data", "metadata.t", "x.t.u", "x.t.datasets"}) {
+    req.identifier = good;
+    auto r = CreateIcebergTable(*wh_, req);
+    EXPECT_TRUE(r.ok()) << good << ": " << r.status().ToString();
+  }
+}
+
 TEST_F(IcebergWriterTest, BucketFunctionsMatchTheSpecTransform) {
   ASSERT_TRUE(RegisterIcebergFunctions(*db_).ok());
   ASSERT_TRUE(RegisterIcebergFunctions(*db_).ok());  // idempotent
