@@ -431,8 +431,9 @@ int RunInto(query::Database& db, std::string sql, const std::string& table_name,
     if (!spec.ok()) return Fail(spec.status());
     create.partition_by = *spec;
     auto c = table::CreateIcebergTable(*wh, create);
-    if (!c.ok()) return Fail(c.status());
-    created = true;
+    // Another writer creating it meanwhile is no error: the rows go into that table.
+    if (!c.ok() && !c.status().IsAlreadyExists()) return Fail(c.status());
+    created = c.ok();
   } else if (!partition_by.empty()) {
     fmt::print(stderr, "note: {} exists; its own partition spec applies (--partition-by ignored)\n", table_name);
   }
@@ -444,7 +445,11 @@ int RunInto(query::Database& db, std::string sql, const std::string& table_name,
   auto r = table::AppendQuery(*wh, db, append);
   if (!r.ok()) return Fail(r.status());
   if (r->snapshot_id == 0) {
-    fmt::print("the query returned no rows: {} unchanged\n", table_name);
+    if (created) {
+      fmt::print("the query returned no rows: created {} (empty)\n", table_name);
+    } else {
+      fmt::print("the query returned no rows: {} unchanged\n", table_name);
+    }
     return 0;
   }
   fmt::print("appended {} rows in {} file{} ({}) to {}{}\n  snapshot  {}\n", Thousands(r->records),

@@ -96,12 +96,40 @@ Result<std::vector<iceberg::Literal>> PartitionOfFolder(const std::string& folde
       iceberg::Literal::OfInt64(ptype[0].type, hour ? days * 24 + h : days)};
 }
 
+// The newest snapshot (by sequence number) that conversions of `source` committed, or null.
+const iceberg::Snapshot* NewestOfSource(const iceberg::TableMetadata& md, const std::string& source) {
+  const iceberg::Snapshot* newest = nullptr;
+  for (const auto& snap : md.snapshots) {
+    auto it = snap.summary.find("silt.source");
+    if (it != snap.summary.end() && it->second == source &&
+        (newest == nullptr || snap.sequence_number > newest->sequence_number)) {
+      newest = &snap;
+    }
+  }
+  return newest;
+}
+
+// The lines ("name\tsize\tetag") of a bookmark file.
+std::set<std::string> BookmarkLines(const std::string& text) {
+  std::set<std::string> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    if (nl > pos) out.insert(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  return out;
+}
+
 // Writes `objects` with Convert into a staging folder, turns the files into data files and
 // commits them as one snapshot.
 Status AppendThroughConvert(Warehouse& warehouse, query::Database& db, const ConvertOptions& options,
                             const std::vector<query::InputObject>& objects, const std::string& table,
                             const catalog::CommitResult& loaded, Partitioning partitioning,
-                            std::map<std::string, std::string> summary, TableConvertSummary* s) {
+                            std::map<std::string, std::string> summary,
+                            const std::function<Status(const iceberg::TableMetadata&)>& precondition,
+                            TableConvertSummary* s) {
   const iceberg::TableMetadata& md = loaded.metadata;
   const std::string run_id = iceberg::NewUuid();
   // In the temporary folder (a remote warehouse), the folders of killed runs are removed here;
@@ -172,6 +200,7 @@ Status AppendThroughConvert(Warehouse& warehouse, query::Database& db, const Con
   auto committed = catalog::CommitWithRetry(
       warehouse.catalog(), warehouse.io(), table,
       [&](const iceberg::TableMetadata& base) -> Result<iceberg::PendingCommit> {
+        SILT_RETURN_IF_ERROR(precondition(base));
         const iceberg::PartitionSpec* now = base.DefaultSpec();
         if (now == nullptr || !(*now == spec) || base.current_schema_id != schema_id) {
           return Status::PreconditionFailed(fmt::format(
@@ -239,32 +268,20 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
 
   // What this source already committed: the bookmark of its newest snapshot.
   std::set<std::string> committed;  // "name\tsize\tetag"
+  int64_t seen_source_snapshot = 0;  // that snapshot (0: none)
   std::string bookmark_text;
   auto loaded = LoadIcebergTable(warehouse, table);
   if (loaded.ok()) {
-    const auto& snaps = loaded->metadata.snapshots;
-    const iceberg::Snapshot* newest = nullptr;
-    for (const auto& snap : snaps) {
-      auto it = snap.summary.find("silt.source");
-      if (it != snap.summary.end() && it->second == source &&
-          (newest == nullptr || snap.sequence_number > newest->sequence_number)) {
-        newest = &snap;
-      }
-    }
+    const iceberg::Snapshot* newest = NewestOfSource(loaded->metadata, source);
     if (newest != nullptr) {
+      seen_source_snapshot = newest->snapshot_id;
       auto it = newest->summary.find("silt.bookmark");
       if (it == newest->summary.end()) {
         return Status::Corruption(fmt::format("{}: snapshot {} of this source has no silt.bookmark",
                                               table, newest->snapshot_id));
       }
       SILT_ASSIGN_OR_RETURN(bookmark_text, warehouse.io().Read(it->second));
-      size_t pos = 0;
-      while (pos < bookmark_text.size()) {
-        size_t nl = bookmark_text.find('\n', pos);
-        if (nl == std::string::npos) nl = bookmark_text.size();
-        if (nl > pos) committed.insert(bookmark_text.substr(pos, nl - pos));
-        pos = nl + 1;
-      }
+      committed = BookmarkLines(bookmark_text);
       s.snapshot_id = newest->snapshot_id;
     }
     // A bookmark carried forward when `silt table expire` removed the source's newest snapshot
@@ -358,9 +375,18 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
                                                          options.partition == Partitioning::kHour ? "hour" : "day",
                                                          fmt_owner->time_column())));
     }
-    SILT_ASSIGN_OR_RETURN(auto created, CreateIcebergTable(warehouse, create));
-    s.created = true;
-    loaded = std::move(created);
+    auto created = CreateIcebergTable(warehouse, create);
+    if (created.ok()) {
+      s.created = true;
+      loaded = std::move(created);
+    } else if (created.status().IsAlreadyExists()) {
+      // Another writer created it meanwhile: append to that one (a run of the same source
+      // that committed first is caught at the commit).
+      loaded = LoadIcebergTable(warehouse, table);
+      if (!loaded.ok()) return loaded.status();
+    } else {
+      return created.status();
+    }
   }
 
   trace("table ready");
@@ -377,14 +403,61 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
 
   // The fast path: silt's own conversion (partitions routed by silt, bounded memory) writes
   // the files, when the table's columns and partitioning are exactly what it writes.
+  // Exactly once under concurrency: the bookmark written with this commit extends the one
+  // read above, so the commit lands only if no other run of this source committed meanwhile.
+  // If one did and it covered all of this run's objects, this run is a no-op; otherwise it
+  // stops and asks for a re-run (which reads the newer bookmark).
+  struct Race {
+    bool happened = false;
+    int64_t snapshot = 0;
+    std::string bookmark;
+  } race;
+  auto no_other_run = [&](const iceberg::TableMetadata& base) -> Status {
+    const iceberg::Snapshot* now = NewestOfSource(base, source);
+    if (now == nullptr || now->snapshot_id == seen_source_snapshot) return Status::OK();
+    race.happened = true;
+    race.snapshot = now->snapshot_id;
+    auto it = now->summary.find("silt.bookmark");
+    race.bookmark = it == now->summary.end() ? "" : it->second;
+    return Status::PreconditionFailed(fmt::format(
+        "another conversion of the same inputs committed to {} meanwhile (snapshot {})", table,
+        now->snapshot_id));
+  };
+  // After a refused commit: whether the other run committed every object of this one.
+  auto covered_by_race = [&]() {
+    if (!race.happened || race.bookmark.empty()) return false;
+    auto text = warehouse.io().Read(race.bookmark);
+    if (!text.ok()) return false;
+    const std::set<std::string> theirs = BookmarkLines(*text);
+    for (const auto& o : fresh) {
+      if (theirs.count(fmt::format("{}\t{}\t{}", o.name, o.version.size, o.version.etag)) == 0) {
+        return false;
+      }
+    }
+    return true;
+  };
+  auto raced = [&](const Status& failed) -> Result<TableConvertSummary> {
+    (void)warehouse.io().Delete({bookmark_uri});  // never committed: nothing points at it
+    if (!race.happened) return failed;
+    if (covered_by_race()) {
+      s.already_committed = true;
+      s.snapshot_id = race.snapshot;
+      s.rows = s.rejects = s.files = s.output_bytes = 0;
+      s.rejects_file.clear();
+      s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      return s;
+    }
+    return Status::PreconditionFailed(failed.message() +
+                                      "; it converted some of these objects: run again to "
+                                      "convert the rest exactly once");
+  };
+
   std::optional<Partitioning> direct = DirectPartitioning(loaded->metadata, *plan, *fmt_owner);
   if (direct) {
     SILT_RETURN_IF_ERROR(warehouse.io().WriteNew(bookmark_uri, bookmark_text));
-    auto r = AppendThroughConvert(warehouse, *db, options, fresh, table, *loaded, *direct, summary, &s);
-    if (!r.ok()) {
-      (void)warehouse.io().Delete({bookmark_uri});
-      return r;
-    }
+    auto r = AppendThroughConvert(warehouse, *db, options, fresh, table, *loaded, *direct, summary,
+                                  no_other_run, &s);
+    if (!r.ok()) return raced(r);
     s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return s;
   }
@@ -398,11 +471,9 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
   append.summary = summary;
   append.compression = options.compression;
   append.schema_mode = schema_mode;
+  append.precondition = no_other_run;
   auto r = AppendQuery(warehouse, *db, append);
-  if (!r.ok()) {
-    (void)warehouse.io().Delete({bookmark_uri});  // never committed: nothing points at it
-    return r.status();
-  }
+  if (!r.ok()) return raced(r.status());
   s.snapshot_id = r->snapshot_id;
   s.rows = static_cast<uint64_t>(r->records);
   s.files = r->files.size();

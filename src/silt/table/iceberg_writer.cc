@@ -890,6 +890,7 @@ static Result<AppendResult> AppendAttempt(Warehouse& warehouse, query::Database&
   auto committed = catalog::CommitWithRetry(
       warehouse.catalog(), warehouse.io(), request.identifier,
       [&](const iceberg::TableMetadata& base) -> Result<iceberg::PendingCommit> {
+        if (request.precondition) SILT_RETURN_IF_ERROR(request.precondition(base));
         const iceberg::PartitionSpec* now = base.DefaultSpec();
         if (now == nullptr || !(*now == spec)) {
           return Status::PreconditionFailed(fmt::format(

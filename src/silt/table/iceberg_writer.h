@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -128,6 +129,10 @@ struct AppendRequest {
   // AppendResult::files names them. The caller then commits them itself (table_rewrite.h
   // adds them with removals in one snapshot) or deletes them.
   bool commit = true;
+  // Checked against the table as it is when the commit is built (on every attempt): an error
+  // stops the append (nothing committed, the files deleted). E.g. exactly-once conversions
+  // check that no other run of the same source committed meanwhile.
+  std::function<Status(const iceberg::TableMetadata& base)> precondition;
 };
 
 struct AppendResult {
