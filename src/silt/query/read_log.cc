@@ -44,6 +44,15 @@ std::string TakeVarchar(duckdb_value v) {
   return out;
 }
 
+// The text of an argument; a NULL (which DuckDB cannot turn into text) is a usage error.
+Result<std::string> ArgumentText(duckdb_value v, std::string_view what) {
+  if (duckdb_is_null_value(v)) {
+    return Status::InvalidArgument(fmt::format(
+        "read_log: {} is NULL; it needs a value, e.g. read_log('logs/', format => 's3_access')", what));
+  }
+  return TakeVarchar(v);
+}
+
 // Reads the positional location argument (VARCHAR or VARCHAR[]) and the format.
 Result<std::shared_ptr<ScanPlan>> BindPlan(duckdb_bind_info info) {
   duckdb_value plan_id = duckdb_bind_get_named_parameter(info, "plan");
@@ -60,18 +69,24 @@ Result<std::shared_ptr<ScanPlan>> BindPlan(duckdb_bind_info info) {
     return Status::InvalidArgument("read_log needs a location: read_log('<path or glob>', format => 's3_access')");
   }
   duckdb_value loc = duckdb_bind_get_parameter(info, 0);
+  struct Destroy {
+    duckdb_value* v;
+    ~Destroy() { duckdb_destroy_value(v); }
+  } destroy_loc{&loc};
   duckdb_logical_type lt = duckdb_get_value_type(loc);
-  if (duckdb_get_type_id(lt) == DUCKDB_TYPE_LIST) {
+  if (!duckdb_is_null_value(loc) && duckdb_get_type_id(lt) == DUCKDB_TYPE_LIST) {
     idx_t n = duckdb_get_list_size(loc);
     for (idx_t i = 0; i < n; ++i) {
       duckdb_value child = duckdb_get_list_child(loc, i);
-      locations.push_back(TakeVarchar(child));
+      auto text = ArgumentText(child, fmt::format("location {} of the list", i + 1));
       duckdb_destroy_value(&child);
+      if (!text.ok()) return text.status();
+      locations.push_back(std::move(*text));
     }
   } else {
-    locations.push_back(TakeVarchar(loc));
+    SILT_ASSIGN_OR_RETURN(std::string text, ArgumentText(loc, "the location"));
+    locations.push_back(std::move(text));
   }
-  duckdb_destroy_value(&loc);
 
   duckdb_value fmt_value = duckdb_bind_get_named_parameter(info, "format");
   if (fmt_value == nullptr) {
@@ -79,8 +94,9 @@ Result<std::shared_ptr<ScanPlan>> BindPlan(duckdb_bind_info info) {
         "read_log needs a format: read_log('<path>', format => '<format>') with one of: {}",
         formats::FormatNames()));
   }
-  std::string format_name = TakeVarchar(fmt_value);
+  auto format_text = ArgumentText(fmt_value, "format");
   duckdb_destroy_value(&fmt_value);
+  SILT_ASSIGN_OR_RETURN(std::string format_name, std::move(format_text));
   if (formats::FindFormat(format_name) == nullptr) {
     return Status::InvalidArgument(fmt::format("unknown format '{}' (known formats: {})",
                                                format_name, formats::FormatNames()));
@@ -89,22 +105,26 @@ Result<std::shared_ptr<ScanPlan>> BindPlan(duckdb_bind_info info) {
   for (const std::string& opt : formats::AllOptionNames()) {
     duckdb_value v = duckdb_bind_get_named_parameter(info, opt.c_str());
     if (v == nullptr) continue;
-    options[opt] = TakeVarchar(v);
+    auto text = ArgumentText(v, opt);
     duckdb_destroy_value(&v);
+    SILT_ASSIGN_OR_RETURN(options[opt], std::move(text));
   }
   std::optional<KeyPattern> pattern;
   duckdb_value kp = duckdb_bind_get_named_parameter(info, "key_pattern");
   if (kp != nullptr) {
-    std::string text = TakeVarchar(kp);
+    auto text = ArgumentText(kp, "key_pattern");
     duckdb_destroy_value(&kp);
-    SILT_ASSIGN_OR_RETURN(KeyPattern parsed, KeyPattern::Parse(text));
+    SILT_RETURN_IF_ERROR(text.status());
+    SILT_ASSIGN_OR_RETURN(KeyPattern parsed, KeyPattern::Parse(*text));
     pattern = std::move(parsed);
   }
   bool source_columns = false;
   duckdb_value sc = duckdb_bind_get_named_parameter(info, "source_columns");
   if (sc != nullptr) {
-    source_columns = duckdb_get_bool(sc);
+    const bool null = duckdb_is_null_value(sc);
+    if (!null) source_columns = duckdb_get_bool(sc);
     duckdb_destroy_value(&sc);
+    if (null) return Status::InvalidArgument("read_log: source_columns is NULL; use true or false");
   }
   SILT_ASSIGN_OR_RETURN(std::vector<InputObject> objects, ResolveInputs(locations));
   SILT_ASSIGN_OR_RETURN(std::shared_ptr<const formats::Format> format,

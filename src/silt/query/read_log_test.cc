@@ -231,6 +231,23 @@ TEST_F(ReadLogTest, ClearErrors) {
   auto no_format = db_->Query("SELECT * FROM read_log('" + dir_ + "')");
   ASSERT_FALSE(no_format.ok());
   EXPECT_NE(no_format.status().message().find("format =>"), std::string::npos);
+  // NULL arguments are usage errors that say which one (DuckDB cannot turn NULL into text).
+  const std::string d = "'" + dir_ + "'";
+  const std::pair<std::string, std::string> nulls[] = {
+      {"read_log(NULL, format => 's3_access')", "the location is NULL"},
+      {"read_log([" + d + ", NULL], format => 's3_access')", "location 2 of the list is NULL"},
+      {"read_log(" + d + ", format => NULL)", "format is NULL"},
+      {"read_log(" + d + ", format => 's3_access', key_pattern => NULL)", "key_pattern is NULL"},
+      {"read_log(" + d + ", format => 's3_access', source_columns => NULL)", "source_columns is NULL"},
+      {"read_log(" + d + ", format => 'csv', delimiter => NULL)", "delimiter is NULL"},
+      {"read_log_rejects(NULL, format => 's3_access')", "the location is NULL"},
+  };
+  for (const auto& [call, says] : nulls) {
+    auto r = db_->Query("SELECT count(*) FROM " + call);
+    ASSERT_FALSE(r.ok()) << call;
+    EXPECT_NE(r.status().message().find(says), std::string::npos) << call << ": " << r.status().message();
+    EXPECT_EQ(r.status().message().find("INTERNAL"), std::string::npos) << r.status().message();
+  }
 }
 
 }  // namespace
