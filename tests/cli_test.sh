@@ -419,6 +419,10 @@ print(len(objs), o["http_status"], o["bytes_sent"], o["user_agent"], o["error_co
   run sql --format csv "SELECT [1, 2] AS l"
   check_eq "regression (1): csv prints a list" 'l
 "[1, 2]"' "$OUT"
+  # JSON has no NaN or infinity literal: they are strings, and every line parses as JSON.
+  run sql --format json "SELECT 'nan'::DOUBLE AS a, '-inf'::FLOAT AS b, 1e300 * 1e300 AS c, 1.5 AS d"
+  check_eq "json: NaN and infinities as strings" '{"a":"NaN","b":"-Infinity","c":"Infinity","d":1.5}' "$OUT"
+  check_eq "json: the line parses" "ok" "$(python3 -c 'import json,sys; json.loads(sys.argv[1]); print("ok")' "$OUT" 2>&1)"
 }
 
 # ---------------------------------------------------------------------------------------------

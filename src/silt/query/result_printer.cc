@@ -110,7 +110,18 @@ Status PrintResult(QueryResult& result, const PrintOptions& options, FILE* out,
           if (result.IsNull(c, r)) {
             buf += "null";
           } else if (IsJsonLiteral(type_of(c))) {
-            buf += result.Text(c, r);
+            // JSON has no NaN or infinity: those are written as strings, as JavaScript
+            // spells them (what JSON.parse-based readers expect).
+            const std::string text = result.Text(c, r);
+            if (text == "nan" || text == "-nan") {
+              buf += "\"NaN\"";
+            } else if (text == "inf") {
+              buf += "\"Infinity\"";
+            } else if (text == "-inf") {
+              buf += "\"-Infinity\"";
+            } else {
+              buf += text;
+            }
           } else {
             buf += '"';
             JsonEscape(result.Text(c, r), &buf);
