@@ -385,6 +385,15 @@ print(len(objs), o["http_status"], o["bytes_sent"], o["user_agent"], o["error_co
   run sql --format parquet "SELECT 1"
   check_rc "--format parquet without --output is an invalid argument" 2
   check_contains "... and says so" "$ERR" "--format parquet needs --output"
+  # One result per Parquet file: a script whose earlier statement is a query too is refused
+  # (its answer would be lost); statements without an answer may come first.
+  run sql --format parquet --output two.parquet "SELECT 1 AS a; SELECT 2 AS b"
+  check_rc "--format parquet with two queries is refused" 2
+  check_contains "... naming the statement" "$ERR" "statement 1 of 2 is a query too"
+  run sql --format parquet --output one.parquet "CREATE TABLE x AS SELECT 7 AS a; SELECT a FROM x"
+  check_rc "a statement without an answer may come first" 0
+  csv "SELECT a FROM 'one.parquet'"
+  check_eq "... and the file holds the last result" "7" "$VAL"
 
   # --output with csv writes the file instead of stdout
   run sql --format csv --output r.csv "SELECT 7 AS x"

@@ -365,6 +365,15 @@ int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOp
       rc = Fail(shown.status());
       break;
     }
+    // A Parquet file holds one result, the last statement's: an earlier query's answer would
+    // be lost without a word.
+    if (output_format == "parquet" && shown->is_query && shown->result.column_count() > 0) {
+      rc = Fail(Status::InvalidArgument(fmt::format(
+          "--format parquet writes one result, the last statement's; statement {} of {} is a "
+          "query too, whose answer would be lost: run it on its own",
+          i + 1, statements.size())));
+      break;
+    }
     // Show every query's answer, and whatever the last statement returns (e.g. COPY's count).
     if (output_format == "parquet" || !(shown->is_query || last) ||
         shown->result.column_count() == 0) {
