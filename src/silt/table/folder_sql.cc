@@ -4,8 +4,10 @@
 
 #include <cerrno>
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -20,9 +22,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Whether a Parquet file lies under `dir`, leaving out folders that are not data ('_silt',
-// '_rejects', '.hidden'), as Hive-style readers do. Stops at the first one.
-bool HoldsParquet(const fs::path& dir) {
+// The Parquet files under `dir`, sorted, leaving out what is not data: files and folders whose
+// name starts with '_' or '.' ('_silt', '_rejects', '.hidden'), as Hive-style readers (Spark,
+// Hive, Trino) and silt's own inputs do.
+std::vector<std::string> ParquetFilesIn(const fs::path& dir) {
+  std::vector<std::string> files;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -31,9 +35,10 @@ bool HoldsParquet(const fs::path& dir) {
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;
     }
-    if (name.ends_with(".parquet") && it->is_regular_file(ec)) return true;
+    if (name.ends_with(".parquet") && it->is_regular_file(ec)) files.push_back(it->path().string());
   }
-  return false;
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 }  // namespace
@@ -78,8 +83,8 @@ Result<std::optional<query::TableCall>> ResolveFolder(const std::string& name) {
     return std::optional<query::TableCall>(std::move(call));
   }
   if (files.status().code() != StatusCode::kNotFound) return files.status();
-  if (HoldsParquet(dir)) {
-    call.list.push_back(dir + "/**/*.parquet");
+  if (std::vector<std::string> parquet = ParquetFilesIn(dir); !parquet.empty()) {
+    call.list = std::move(parquet);
     return std::optional<query::TableCall>(std::move(call));
   }
   return Status::NotFound(fmt::format(

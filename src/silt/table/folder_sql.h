@@ -5,7 +5,8 @@
 //   neither while a re-run replaces them nor after a crash left the previous files behind. A
 //   glob ('out/**/*.parquet') reads whatever files are there. The partition of rows without
 //   an event time (day=__HIVE_DEFAULT_PARTITION__) has NULL day and hour.
-// - Any other folder with Parquet files under it reads them all ('<folder>/**/*.parquet').
+// - Any other folder with Parquet files under it reads them all, leaving out files and folders
+//   whose name starts with '_' or '.' (not data, as for Hive-style readers).
 // - A folder without Parquet files is an error that says how raw logs are read (read_log).
 // s3:// folders work the same: silt sql mirrors them into its local cache first
 // (remote_cache.h), manifests included.

@@ -110,6 +110,13 @@ TEST_F(FolderSqlTest, AnyFolderOfParquetReadsAllItsFiles) {
   ASSERT_TRUE(db_->Exec("COPY (SELECT range AS x FROM range(10)) TO '" + plain + "/a/one.parquet'").ok());
   ASSERT_TRUE(db_->Exec("COPY (SELECT range AS x FROM range(5)) TO '" + plain + "/two.parquet'").ok());
   EXPECT_EQ(Answer("SELECT count(*) || '/' || sum(x) FROM '" + plain + "'"), "15/55");
+  // Files and folders whose name starts with '_' or '.' are not data (Hive's rule).
+  fs::create_directories(plain + "/_tmp");
+  fs::create_directories(plain + "/.cache");
+  for (const char* hidden : {"/_tmp/x.parquet", "/.cache/x.parquet", "/_y.parquet", "/a/.z.parquet"}) {
+    ASSERT_TRUE(db_->Exec("COPY (SELECT 1000 AS x) TO '" + plain + hidden + "'").ok());
+  }
+  EXPECT_EQ(Answer("SELECT count(*) || '/' || sum(x) FROM '" + plain + "'"), "15/55");
 }
 
 TEST_F(FolderSqlTest, FoldersWithoutParquetSayHowToReadThem) {
