@@ -428,6 +428,10 @@ print(len(objs), o["http_status"], o["bytes_sent"], o["user_agent"], o["error_co
   run sql --format csv "SELECT [1, 2] AS l"
   check_eq "regression (1): csv prints a list" 'l
 "[1, 2]"' "$OUT"
+  # CSV: NULL is an empty field, an empty string is "".
+  run sql --format csv "SELECT '' AS e, NULL AS n, 'x' AS v"
+  check_eq "csv: empty string and NULL differ" 'e,n,v
+"",,x' "$OUT"
   # JSON has no NaN or infinity literal: they are strings, and every line parses as JSON.
   run sql --format json "SELECT 'nan'::DOUBLE AS a, '-inf'::FLOAT AS b, 1e300 * 1e300 AS c, 1.5 AS d"
   check_eq "json: NaN and infinities as strings" '{"a":"NaN","b":"-Infinity","c":"Infinity","d":1.5}' "$OUT"

@@ -55,7 +55,10 @@ std::string Cut(const std::string& s, size_t max) {
   return out + "…";
 }
 
+// A CSV field: quoted when it holds a separator, a quote or a line break, and an empty string
+// as "" so that it differs from NULL (an empty field), as DuckDB's and PostgreSQL's CSV do.
 std::string CsvField(const std::string& s) {
+  if (s.empty()) return "\"\"";
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {
