@@ -290,6 +290,11 @@ scenario_convert_sql() {
   run sql "SELECT count(*) FROM logs.access AT (VERSION => 12345)"
   check_rc "an unknown snapshot" 3
   check_contains "names the known ones" "$ERR" "$snap"
+  # A table the namespace does not hold: said as silt says it, with the namespace's tables.
+  run sql "SELECT count(*) FROM logs.nosuch"
+  check_rc "an unknown table of a known namespace" 3
+  check_contains "names the namespace's tables" "$ERR" "table logs.nosuch does not exist in the warehouse"
+  check_contains "... listing them" "$ERR" "logs holds: logs.access"
   # A query's answer into a table of its own.
   run sql --into reports.daily --partition-by 'month(day)' \
     "SELECT CAST(request_time AS DATE) AS day, count(*) AS requests FROM logs.access GROUP BY 1"

@@ -296,6 +296,38 @@ Result<std::string> BindTables(query::Database& db, const std::string& statement
 int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOptions& po,
                const std::string& output_format, const std::string& output);
 
+// DuckDB's error for `ns.name` when ns is a namespace of the warehouse but name is none of its
+// tables ("Table with name name does not exist! Did you mean information_schema..."), told as
+// silt tells it: the table and the namespace's tables. Other errors are returned as they are.
+Status ExplainUnknownTable(const Status& failed, const std::string& statement) {
+  if (g_tables.warehouse == nullptr) return failed;
+  const std::string& m = failed.message();
+  constexpr std::string_view kHead = "Table with name ";
+  const size_t at = m.find(kHead);
+  const size_t end = at == std::string::npos ? at : m.find(" does not exist", at);
+  if (end == std::string::npos) return failed;
+  const std::string name = m.substr(at + kHead.size(), end - at - kHead.size());
+  auto lower = [](std::string t) {
+    std::transform(t.begin(), t.end(), t.begin(), ::tolower);
+    return t;
+  };
+  const std::string text = lower(statement);
+  auto namespaces = g_tables.warehouse->catalog().ListNamespaces();
+  if (!namespaces.ok()) return failed;
+  for (const std::string& ns : *namespaces) {
+    if (text.find(lower(ns + "." + name)) == std::string::npos) continue;
+    auto tables = g_tables.warehouse->catalog().ListTables(ns);
+    std::string list;
+    for (const std::string& t : tables.ok() ? *tables : std::vector<std::string>{}) {
+      list += (list.empty() ? "" : ", ") + (t.starts_with(ns + ".") ? t : ns + "." + t);
+    }
+    return Status::NotFound(fmt::format("table {}.{} does not exist in the warehouse {}; {} holds: {}",
+                                        ns, name, g_tables.warehouse->uri(), ns,
+                                        list.empty() ? "no tables" : list));
+  }
+  return failed;
+}
+
 // An s3:// output is written to a local temporary file, then uploaded (multipart when large):
 // the object appears whole or not at all.
 int RunQuery(query::Database& db, const std::string& sql, const query::PrintOptions& po,
@@ -362,7 +394,7 @@ int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOp
     }
     auto shown = db.QueryForDisplay(*bound);
     if (!shown.ok()) {
-      rc = Fail(shown.status());
+      rc = Fail(ExplainUnknownTable(shown.status(), statements[i]));
       break;
     }
     // A Parquet file holds one result, the last statement's: an earlier query's answer would
