@@ -226,8 +226,23 @@ Result<Database::Shown> Database::QueryForDisplay(const std::string& original) {
 
 namespace {
 
+// DuckDB 1.4 repeats the "LINE n: ..." context of some errors (parser errors among them):
+// the second copy is dropped.
+std::string WithoutRepeatedContext(std::string msg) {
+  constexpr std::string_view kContext = "\n\nLINE ";
+  const size_t last = msg.rfind(kContext);
+  if (last == std::string::npos || last == 0) return msg;
+  const size_t previous = msg.rfind(kContext, last - 1);
+  if (previous == std::string::npos) return msg;
+  if (std::string_view(msg).substr(previous, last - previous) == std::string_view(msg).substr(last)) {
+    msg.resize(last);
+  }
+  return msg;
+}
+
 // A DuckDB error as a Status.
 Status StatusOf(duckdb_error_type type, std::string msg) {
+  msg = WithoutRepeatedContext(std::move(msg));
   switch (type) {
     case DUCKDB_ERROR_PARSER:
     case DUCKDB_ERROR_BINDER:

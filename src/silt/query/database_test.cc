@@ -91,5 +91,19 @@ TEST(DatabaseStart, ErrorsComeBackFromStartOrWait) {
   fs::remove_all(dir);
 }
 
+// DuckDB 1.4 repeats the "LINE 1: ..." context of a parser error; silt shows it once.
+TEST(DatabaseErrors, TheContextOfAnErrorIsShownOnce) {
+  auto db = Database::Open(DatabaseOptions{.threads = 1, .memory_limit = {}, .path = ":memory:"});
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  for (const char* sql : {"SELEC 1", "SELECT nosuchcol FROM range(1)"}) {
+    auto r = (*db)->Query(sql);
+    ASSERT_FALSE(r.ok());
+    const std::string& m = r.status().message();
+    const size_t first = m.find("LINE 1:");
+    ASSERT_NE(first, std::string::npos) << m;
+    EXPECT_EQ(m.find("LINE 1:", first + 1), std::string::npos) << m;
+  }
+}
+
 }  // namespace
 }  // namespace silt::query
