@@ -219,12 +219,13 @@ int S3AccessParser::Tokenize(const char* p, const char* e, std::string* reason) 
   if (p >= e) return truncated();
   token();
   if (p >= e) return truncated();
-  // 3: [time]
-  if (*p != '[') {
+  // 3: [time], or '-' (the format allows '-' in any field: unknown)
+  if (*p == '-' && (p + 1 == e || p[1] == ' ')) {
+    token();
+  } else if (*p != '[') {
     *reason = "field request_time: expected '[' to open the time";
     return -1;
-  }
-  {
+  } else {
     const char* close;
     if (e - p > 27 && p[27] == ']') {
       close = p + 27;
@@ -344,8 +345,9 @@ LineResult S3AccessParser::Parse(std::string_view line, RowBatch& batch, size_t 
 
   // Typed fields are validated whether or not they are wanted, so that which lines are
   // rejected never depends on the query's projection.
-  int64_t ts;
-  {
+  int64_t ts = 0;
+  const bool null_time = IsDash(fields_[C::kRequestTime]);
+  if (!null_time) {
     Field t = fields_[C::kRequestTime];
     if (t.e - t.b != 26 || !ParseClfTime(t.b, &ts)) {
       *reason = fmt::format("field request_time: '{}' is not a time like 06/Feb/2019:00:00:38 +0000",
@@ -391,7 +393,7 @@ LineResult S3AccessParser::Parse(std::string_view line, RowBatch& batch, size_t 
     }
   }
   if (w[C::kRequestTime]) {
-    batch.nulls(C::kRequestTime)[row] = 0;
+    batch.nulls(C::kRequestTime)[row] = null_time ? 1 : 0;
     batch.ints(C::kRequestTime)[row] = ts;
   }
   for (int i = 0; i < 5; ++i) {
