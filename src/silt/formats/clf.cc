@@ -2,6 +2,7 @@
 
 #include <emmintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -74,13 +75,14 @@ Schema MakeSchema(bool combined) {
                "place of %h); NULL when it holds one address"});
   s.push_back({"request_method", T::kVarchar,
                "Derived: request up to its first space (GET, POST, ...); NULL when the request "
-               "does not split into method, URI and protocol"});
+               "does not split into method, URI and protocol (or HTTP/0.9's method and URI)"});
   s.push_back({"request_uri", T::kVarchar,
                "Derived: request between its first and last space (/index.html?q=1), as sent "
-               "(not URL-decoded); NULL when the request does not split"});
+               "(not URL-decoded); after the method in HTTP/0.9's 'GET /'; NULL when the "
+               "request does not split"});
   s.push_back({"request_protocol", T::kVarchar,
                "Derived: request after its last space (HTTP/1.1); NULL when the request does "
-               "not split"});
+               "not split, and for HTTP/0.9's 'GET /'"});
   return s;
 }
 
@@ -685,7 +687,18 @@ LineResult ClfParser::Parse(std::string_view line, RowBatch& batch, size_t row,
       // method SP uri SP protocol; the URI is everything between the first and last space.
       size_t a = null ? std::string_view::npos : req.find(' ');
       size_t z = a == std::string_view::npos ? a : req.rfind(' ');
-      if (a == std::string_view::npos || a == 0 || z <= a + 1 || z + 1 == req.size()) {
+      // HTTP/0.9's simple request is "GET /path": a method (capital letters) and a URI, no
+      // protocol (RFC 1945 section 5).
+      const bool simple = a != std::string_view::npos && a > 0 && z == a && a + 1 < req.size() &&
+                          std::all_of(req.begin(), req.begin() + static_cast<ptrdiff_t>(a),
+                                      [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+      if (simple) {
+        batch.nulls(c_.method)[row] = 0;
+        batch.strings(c_.method)[row] = req.substr(0, a);
+        batch.nulls(c_.uri)[row] = 0;
+        batch.strings(c_.uri)[row] = req.substr(a + 1);
+        SetNull(batch, c_.protocol, row);
+      } else if (a == std::string_view::npos || a == 0 || z <= a + 1 || z + 1 == req.size()) {
         SetNull(batch, c_.method, row);
         SetNull(batch, c_.uri, row);
         SetNull(batch, c_.protocol, row);
