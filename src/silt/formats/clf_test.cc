@@ -229,7 +229,9 @@ TEST(Clf, RequestParts) {
        "\"request_method\":\"GET\",\"request_uri\":\"/a b\",\"request_protocol\":\"HTTP/1.1\""},
       {"OPTIONS * HTTP/1.0",
        "\"request_method\":\"OPTIONS\",\"request_uri\":\"*\",\"request_protocol\":\"HTTP/1.0\""},
-      {"GET /", ""},
+      {"GET /", "\"request_method\":\"GET\",\"request_uri\":\"/\"}"},  // HTTP/0.9: no protocol
+      {"get /", ""},
+      {"\\x16\\x03\\x01 x", ""},
       {"-", ""},
       {"", ""},
       {"GET  HTTP/1.1", ""},
