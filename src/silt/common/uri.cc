@@ -11,6 +11,14 @@ std::string Uri::ToString() const {
   return "file://" + path;
 }
 
+std::string Uri::Identity() const {
+  std::string out = ToString();
+  const size_t keep = scheme == Scheme::kS3 ? 5 + bucket.size() + 1 : 8;  // "s3://b/", "file:///"
+  while (out.size() > keep && out.back() == '/') out.pop_back();
+  if (scheme == Scheme::kS3 && out.size() == keep) out.pop_back();  // the bucket: "s3://b"
+  return out;
+}
+
 bool HasGlob(std::string_view text) {
   return text.find_first_of("*?[") != std::string_view::npos;
 }

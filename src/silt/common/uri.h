@@ -21,6 +21,9 @@ struct Uri {
   bool is_local() const { return scheme == Scheme::kFile; }
   // file:///data/logs or s3://bucket/logs/
   std::string ToString() const;
+  // ToString without trailing slashes: one spelling for the same place ("s3://b/logs/" and
+  // "s3://b/logs" list the same objects). Identifies runs and sources.
+  std::string Identity() const;
 };
 
 // Parses "s3://bucket/prefix", "file:///abs/path", "file://localhost/abs", or a plain path

@@ -57,3 +57,20 @@ TEST(Uri, Glob) {
 
 }  // namespace
 }  // namespace silt
+
+namespace silt {
+namespace {
+
+// One spelling per place: trailing slashes do not make another run or source.
+TEST(Uri, IdentityIgnoresTrailingSlashes) {
+  EXPECT_EQ(ParseUri("s3://b/raw")->Identity(), "s3://b/raw");
+  EXPECT_EQ(ParseUri("s3://b/raw/")->Identity(), "s3://b/raw");
+  EXPECT_EQ(ParseUri("s3://b/raw//")->Identity(), "s3://b/raw");
+  EXPECT_EQ(ParseUri("s3://b/")->Identity(), "s3://b");
+  EXPECT_EQ(ParseUri("s3://b")->Identity(), "s3://b");
+  EXPECT_EQ(ParseUri("/data/logs/")->Identity(), "file:///data/logs");
+  EXPECT_EQ(ParseUri("/")->Identity(), "file:///");
+}
+
+}  // namespace
+}  // namespace silt

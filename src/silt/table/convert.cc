@@ -365,7 +365,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   std::vector<std::string> canon;
   for (const auto& loc : options.inputs) {
     SILT_ASSIGN_OR_RETURN(Uri u, ParseUri(loc));
-    canon.push_back(u.ToString());
+    canon.push_back(u.Identity());
   }
   std::sort(canon.begin(), canon.end());
   std::string identity(format->name());

@@ -49,6 +49,19 @@ std::string InputsIdentity(std::string_view format, const std::vector<query::Inp
 
 namespace {
 
+// An object version's line in a bookmark: "name\tsize\tetag". A name holding a line break
+// (keys may hold any character) is written JSON-escaped after a leading tab, a form no plain
+// line has (names are never empty): the bookmark stays one line per version, and every other
+// line reads as it always did.
+std::string BookmarkLine(const query::InputObject& o) {
+  if (o.name.find_first_of("\n\r") == std::string::npos) {
+    return fmt::format("{}\t{}\t{}", o.name, o.version.size, o.version.etag);
+  }
+  std::string name;
+  JsonEscape(o.name, &name);
+  return fmt::format("\t{}\t{}\t{}", name, o.version.size, o.version.etag);
+}
+
 }  // namespace
 
 namespace {
@@ -254,7 +267,7 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
   std::vector<std::string> canon;
   for (const auto& loc : options.inputs) {
     SILT_ASSIGN_OR_RETURN(Uri u, ParseUri(loc));
-    canon.push_back(u.ToString());
+    canon.push_back(u.Identity());
   }
   std::sort(canon.begin(), canon.end());
   std::string source_text = "silt-source-v1\n" + options.format;
@@ -307,7 +320,7 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
   trace("inputs listed, bookmark read");
   std::vector<query::InputObject> fresh;
   for (auto& o : inputs) {
-    if (committed.count(fmt::format("{}\t{}\t{}", o.name, o.version.size, o.version.etag)) == 0) {
+    if (committed.count(BookmarkLine(o)) == 0) {
       fresh.push_back(o);
     }
   }
@@ -392,7 +405,7 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
   trace("table ready");
   // The bookmark after this commit: everything the source has committed, this run included.
   for (const auto& o : fresh) {
-    bookmark_text += fmt::format("{}\t{}\t{}\n", o.name, o.version.size, o.version.etag);
+    bookmark_text += BookmarkLine(o) + "\n";
   }
   const std::string bookmark_uri =
       fmt::format("{}/silt/bookmarks/{}-{}.tsv", loaded->metadata.location, source, iceberg::NewUuid());
@@ -430,7 +443,7 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
     if (!text.ok()) return false;
     const std::set<std::string> theirs = BookmarkLines(*text);
     for (const auto& o : fresh) {
-      if (theirs.count(fmt::format("{}\t{}\t{}", o.name, o.version.size, o.version.etag)) == 0) {
+      if (theirs.count(BookmarkLine(o)) == 0) {
         return false;
       }
     }

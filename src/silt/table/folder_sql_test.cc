@@ -283,6 +283,27 @@ TEST_F(FolderSqlTest, OneFolderHoldsOnePartitionLayout) {
   EXPECT_EQ(Answer("SELECT count(*) FROM '" + alone + "'"), std::to_string(lines_));
 }
 
+// An object name may hold a line break; its bookmark line must still be one line, or the
+// object would be converted again on every run.
+TEST_F(FolderSqlTest, NamesWithLineBreaksAreCommittedOnce) {
+  const std::string odd = base_ + "/odd";
+  fs::create_directories(odd);
+  fs::copy_file(fs::directory_iterator(raw_)->path(), odd + "/new\nline.log");
+  ConvertOptions o;
+  o.inputs = {odd};
+  o.format = "s3_access";
+  o.threads = 2;
+  auto first = ConvertToTable(o, "logs.odd", *wh_);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_GT(first->rows, 0u);
+  for (int i = 0; i < 2; ++i) {
+    auto again = ConvertToTable(o, "logs.odd", *wh_);
+    ASSERT_TRUE(again.ok()) << again.status().ToString();
+    EXPECT_TRUE(again->already_committed);
+  }
+  EXPECT_EQ(One("SELECT count(*) FROM logs.odd"), std::to_string(first->rows));
+}
+
 TEST_F(FolderSqlTest, AnUnreadableManifestIsAnError) {
   ASSERT_TRUE(ConvertInto(out_).ok());
   std::ofstream(out_ + "/_silt/runs/0000000000000000.json") << "{ not json";
