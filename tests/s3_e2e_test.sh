@@ -58,13 +58,23 @@ sdk_to_silt)
     --start-date 2024-03-05 >/dev/null
   sdk_put_tree raw "$P/raw"
   sdk_put_tree rawgz "$P/raw/gz"
+  # Empty "folder" objects, as the S3 console makes them: not data, skipped by every reader.
+  : >empty
+  for marker in "$P/raw/" "$P/raw/logs/"; do
+    sdk put "$B" "$marker" empty >/dev/null || fail "sdk put folder marker $marker"
+  done
   local_answer=$(answer "$TOTALS FROM read_log(['raw', 'rawgz'], format => 's3_access')")
   run sql --format csv "$TOTALS FROM read_log('$S3/raw/', format => 's3_access')"
   check_rc "read_log over s3:// objects the SDK uploaded" 0
   check_eq "raw s3:// answer = local answer" "$local_answer" "$(tail -n +2 <<<"$OUT")"
   run convert --format s3_access --input "$S3/raw/" --output "$S3/parquet" --quiet
-  check_rc "convert s3:// -> s3://" 0
+  check_rc "convert s3:// -> s3:// (folder markers skipped)" 0
   check_contains "summary names the s3 manifest" "$OUT" "$S3/parquet/_silt/runs/"
+  run detect "$S3/raw"
+  check_rc "detect skips folder markers" 0
+  run cp -r -q "$S3/raw/logs" rawback
+  check_rc "cp -r skips folder markers" 0
+  check_eq "cp -r downloads the objects" "$(find raw/logs -type f | wc -l)" "$(find rawback -type f | wc -l)"
   check_eq "Parquet on s3:// answers the same" "$local_answer" \
     "$(answer "$TOTALS FROM '$S3/parquet/**/*.parquet'")"
   check_eq "a glob narrows the input" "$(answer "SELECT count(*) FROM read_log('raw/logs/2024-03-01-*', format => 's3_access')")" \

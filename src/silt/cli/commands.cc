@@ -956,7 +956,7 @@ void AddCp(CLI::App& app, int* exit_code) {
       src = std::move(*ss);
       dst = std::move(*ds);
       Status st = store::ListAll(*src, "", [&](const store::ObjectVersion& v) {
-        jobs.emplace_back(v, v.key);
+        if (!store::IsFolderMarker(v)) jobs.emplace_back(v, v.key);
         return Status::OK();
       });
       if (!st.ok()) {

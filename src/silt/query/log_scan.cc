@@ -44,7 +44,7 @@ Status AddListed(const std::shared_ptr<store::Store>& st, const Uri& root, std::
   // is the difference between reading a day's keys and a bucket's.
   std::string_view literal = pattern.substr(0, std::min(pattern.find_first_of("*?[\\"), pattern.size()));
   return store::ListAll(*st, literal, [&](const store::ObjectVersion& v) -> Status {
-    if (HiddenKey(v.key)) return Status::OK();
+    if (HiddenKey(v.key) || store::IsFolderMarker(v)) return Status::OK();
     if (!pattern.empty() && !GlobMatch(pattern, v.key)) return Status::OK();
     std::string name = JoinName(root, v.key);
     out->push_back(InputObject{st, v, std::move(name)});

@@ -115,6 +115,13 @@ class Store {
   virtual std::string LocalPath(std::string_view key) const { return {}; }
 };
 
+// An empty object whose key ends with '/' (or is empty, being the listed prefix itself): what
+// the S3 console and other tools create to show a folder. Not data; readers skip it (as the AWS
+// CLI's recursive copy does).
+inline bool IsFolderMarker(const ObjectVersion& v) {
+  return v.size == 0 && (v.key.empty() || v.key.back() == '/');
+}
+
 // Lists every object under `prefix` (recursively) through store.ForEach.
 Status ListAll(Store& store, std::string_view prefix,
                const std::function<Status(const ObjectVersion&)>& fn);
