@@ -70,6 +70,11 @@ sdk_to_silt)
   run convert --format s3_access --input "$S3/raw/" --output "$S3/parquet" --quiet
   check_rc "convert s3:// -> s3:// (folder markers skipped)" 0
   check_contains "summary names the s3 manifest" "$OUT" "$S3/parquet/_silt/runs/"
+  # A key with glob characters in its name is that object when named exactly.
+  first=$(cd raw/logs && ls | head -1)
+  sdk put "$B" "$P/odd/access[1].log" "raw/logs/$first" >/dev/null || fail "sdk put access[1].log"
+  check_eq "an s3:// key with [ ] named exactly" "$(wc -l <"raw/logs/$first" | tr -d ' ')" \
+    "$(answer "SELECT count(*) FROM read_log('$S3/odd/access[1].log', format => 's3_access')")"
   run detect "$S3/raw"
   check_rc "detect skips folder markers" 0
   run cp -r -q "$S3/raw/logs" rawback

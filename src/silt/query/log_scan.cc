@@ -80,6 +80,17 @@ Result<std::vector<InputObject>> ResolveInputs(const std::vector<std::string>& l
       }
       std::shared_ptr<store::Store> shared = std::move(st).value();
       SILT_RETURN_IF_ERROR(AddListed(shared, root, pattern, &found, &matched));
+      // On S3, a key that exists as written is that object, even with glob characters in it
+      // ("logs/access[1].log"), when the pattern matched nothing.
+      if (matched == 0 && !uri.is_local()) {
+        auto v = shared->Head(pattern);
+        if (v.ok() && !store::IsFolderMarker(*v)) {
+          found.push_back(InputObject{shared, *v, uri.ToString()});
+          matched = 1;
+        } else if (!v.ok() && !v.status().IsNotFound()) {
+          return v.status();
+        }
+      }
     } else if (uri.is_local()) {
       struct stat sb;
       if (stat(uri.path.c_str(), &sb) != 0) {
