@@ -36,6 +36,7 @@
 #include "silt/table/convert_table.h"
 #include "silt/table/folder_sql.h"
 #include "silt/table/iceberg_writer.h"
+#include "silt/table/staging.h"
 #include "silt/table/table_sql.h"
 #include "silt/table/warehouse.h"
 
@@ -293,8 +294,9 @@ Result<std::string> BindTables(query::Database& db, const std::string& statement
   return sql;
 }
 
+// `announce`: say "wrote <output>" for a Parquet file (not for the temporary file of an upload).
 int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOptions& po,
-               const std::string& output_format, const std::string& output);
+               const std::string& output_format, const std::string& output, bool announce = true);
 
 // DuckDB's error for `ns.name` when ns is a namespace of the warehouse but name is none of its
 // tables ("Table with name name does not exist! Did you mean information_schema..."), told as
@@ -342,12 +344,10 @@ int RunQuery(query::Database& db, const std::string& sql, const query::PrintOpti
   if (key.empty()) return Fail(Status::InvalidArgument("--output " + output + " names no object"));
   auto store = store::OpenStore(parent);
   if (!store.ok()) return Fail(store.status());
-  char tmpl[] = "/tmp/silt-sql-out-XXXXXX";
-  int fd = mkstemp(tmpl);
-  if (fd < 0) return Fail(ErrnoStatus("creating", tmpl, errno));
-  ::close(fd);
-  const std::string tmp = tmpl;
-  int rc = RunQueryTo(db, sql, po, output_format, tmp);
+  auto made = table::NewTempFile("silt-sql-out-");
+  if (!made.ok()) return Fail(made.status());
+  const std::string tmp = *made;
+  int rc = RunQueryTo(db, sql, po, output_format, tmp, /*announce=*/false);
   if (rc == 0) {
     auto put = (*store)->PutFile(key, tmp);
     if (!put.ok()) rc = Fail(put.status());
@@ -358,7 +358,7 @@ int RunQuery(query::Database& db, const std::string& sql, const query::PrintOpti
 }
 
 int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOptions& po,
-               const std::string& output_format, const std::string& output) {
+               const std::string& output_format, const std::string& output, bool announce) {
   const uint64_t rejects_before = query::ReadLogRejectsSeen();
   const std::vector<std::string> statements = query::SplitStatements(sql);
   if (statements.empty()) return Fail(Status::InvalidArgument("no SQL statement given"));
@@ -384,7 +384,7 @@ int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOp
         rc = Fail(s);
         break;
       }
-      fmt::print(stderr, "wrote {}\n", output);
+      if (announce) fmt::print(stderr, "wrote {}\n", output);
       continue;
     }
     auto bound = BindTables(db, statements[i]);

@@ -352,11 +352,7 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
     SILT_RETURN_IF_ERROR(plan->SetExtraColumns(std::move(pattern), options.source_columns));
   }
   // Rejected lines go to a file kept beside the table.
-  char tmpl[] = "/tmp/silt-rejects-XXXXXX";
-  int fd = mkstemp(tmpl);
-  if (fd < 0) return ErrnoStatus("creating", tmpl, errno);
-  ::close(fd);
-  const std::string rejects_path = tmpl;
+  SILT_ASSIGN_OR_RETURN(const std::string rejects_path, NewTempFile("silt-rejects-"));
   struct Unlink {
     std::string p;
     ~Unlink() {

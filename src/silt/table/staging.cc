@@ -30,10 +30,22 @@ void SweepAbandonedStaging(const fs::path& root, std::string_view prefix) {
     auto [p, err] = std::from_chars(name.data() + dash + 1, end, pid);
     if (err != std::errc() || p != end || pid <= 0) continue;
     if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
-    if (!it->is_directory(ec)) continue;
     std::error_code e;
     fs::remove_all(it->path(), e);
   }
+}
+
+Result<std::string> NewTempFile(std::string_view prefix) {
+  std::error_code ec;
+  const fs::path dir = fs::temp_directory_path(ec);
+  if (ec) return Status::IoError("no temporary folder: " + ec.message());
+  SweepAbandonedStaging(dir, prefix);
+  const std::string suffix = fmt::format("-{}", ::getpid());
+  std::string path = (dir / fmt::format("{}XXXXXX{}", prefix, suffix)).string();
+  const int fd = ::mkstemps(path.data(), static_cast<int>(suffix.size()));
+  if (fd < 0) return ErrnoStatus("creating", path, errno);
+  ::close(fd);
+  return path;
 }
 
 }  // namespace silt::table

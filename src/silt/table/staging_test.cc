@@ -40,15 +40,34 @@ TEST(Staging, OnlyFoldersOfGoneProcessesWithThePrefixAreRemoved) {
     fs::create_directories(root / d / "out");
     std::ofstream(root / d / "out" / "part.tmp") << "x";
   }
-  std::ofstream(root / a_file) << "a file, not a staging folder";
+  std::ofstream(root / a_file) << "a temporary file of a killed process";
   SweepAbandonedStaging(root, "silt-append-");
   EXPECT_FALSE(fs::exists(root / killed));
   EXPECT_TRUE(fs::exists(root / alive));
   EXPECT_TRUE(fs::exists(root / other_prefix));
   EXPECT_TRUE(fs::exists(root / no_pid));
-  EXPECT_TRUE(fs::exists(root / a_file));
+  EXPECT_FALSE(fs::exists(root / a_file));  // a killed process's temporary file goes too
   SweepAbandonedStaging(root / "missing", "silt-append-");  // nothing to do, no error
   fs::remove_all(root);
+}
+
+TEST(Staging, TemporaryFilesHonourTmpdirAndReplaceKilledOnes) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("silt-tmpdir-test-{}", getpid());
+  fs::create_directories(dir);
+  const char* old = std::getenv("TMPDIR");
+  const std::string saved = old ? old : "";
+  setenv("TMPDIR", dir.c_str(), 1);
+  const fs::path killed = dir / fmt::format("silt-rejects-abcdef-{}", GonePid());
+  std::ofstream(killed) << "left by a killed run";
+  auto f = NewTempFile("silt-rejects-");
+  if (old) setenv("TMPDIR", saved.c_str(), 1); else unsetenv("TMPDIR");
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(fs::path(*f).parent_path(), dir);
+  EXPECT_TRUE(fs::path(*f).filename().string().starts_with("silt-rejects-"));
+  EXPECT_TRUE(f->ends_with(fmt::format("-{}", getpid())));
+  EXPECT_TRUE(fs::exists(*f));
+  EXPECT_FALSE(fs::exists(killed));
+  fs::remove_all(dir);
 }
 
 }  // namespace
