@@ -54,6 +54,9 @@ scenario_lifecycle() {
 
   run table list
   check_eq "list" "logs.access" "$OUT"
+  run table list --catalog "$T/mistyped.db"
+  check_rc "a catalog file that does not exist is not created by a command that reads" 3
+  check_contains "... and says so" "$ERR" "catalog file $T/mistyped.db does not exist"
   run table list logs
   check_eq "list namespace" "logs.access" "$OUT"
 
@@ -195,8 +198,13 @@ scenario_warehouse() {
   check_rc "s3 warehouse without a catalog" 2
   check_contains "s3 warehouse needs --catalog" "$ERR" "--catalog"
   run table list --warehouse elsewhere/wh --catalog "$T/other.db"
-  check_eq "separate catalog file has no tables" "" "$OUT"
+  check_rc "a reading command with a catalog file that does not exist" 3
+  [[ ! -e other.db ]] && pass "reading commands create no catalog file" || fail "other.db was created"
+  run table create b.t --columns 'v BIGINT' --warehouse elsewhere/wh --catalog "$T/other.db"
+  check_rc "a writing command creates the catalog file" 0
   [[ -f other.db ]] && pass "--catalog file created" || fail "--catalog not used"
+  run table list --warehouse elsewhere/wh --catalog "$T/other.db"
+  check_eq "the separate catalog holds only its own table" "b.t" "$OUT"
 }
 
 # s3: a warehouse in S3 (the test server of the s3_server fixture; its env file is the third

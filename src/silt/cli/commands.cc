@@ -574,7 +574,7 @@ void AddSql(CLI::App& app, int* exit_code) {
       table::WarehouseOptions wo;
       wo.location = o->warehouse;
       wo.catalog = o->catalog;
-      wo.create = false;
+      wo.create = !o->into.empty();  // --into makes the table (and the warehouse) if need be
       const bool explicit_wh = !o->warehouse.empty() || std::getenv("SILT_WAREHOUSE") != nullptr;
       auto wh = table::Warehouse::Open(wo);
       if (wh.ok()) {

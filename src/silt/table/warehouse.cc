@@ -49,6 +49,16 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(const WarehouseOptions& optio
         "file with --catalog <file.db> or SILT_CATALOG",
         location));
   }
+  // A catalog file named for reading must exist: a mistyped name would otherwise become a new,
+  // empty catalog ("no tables") beside the real one.
+  if (!options.create && !options.catalog.empty()) {
+    std::error_code ec;
+    if (!fs::exists(catalog_path, ec)) {
+      return Status::NotFound(fmt::format("catalog file {} does not exist (the warehouse {}'s "
+                                          "catalog is created by the first table written)",
+                                          catalog_path, location));
+    }
+  }
   SILT_ASSIGN_OR_RETURN(w->store_, store::OpenStore(uri, options.create));
   w->io_ = std::make_unique<iceberg::TableIO>(*w->store_);
   w->uri_ = w->io_->root_uri();

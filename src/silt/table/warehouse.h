@@ -35,7 +35,7 @@ struct WarehouseOptions {
   // warehouse; required (by either) for an s3:// warehouse.
   std::string catalog;
   // Create a local warehouse folder that does not exist (commands that only read pass false
-  // and get NotFound instead).
+  // and get NotFound instead, also for a catalog file named here that does not exist).
   bool create = true;
 };
 
