@@ -26,6 +26,7 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(const WarehouseOptions& optio
     const char* env = std::getenv("SILT_CATALOG");
     if (env != nullptr && *env != '\0') catalog_path = env;
   }
+  const bool catalog_named = !catalog_path.empty();
   if (w->local_) {
     w->local_root_ = uri.path;
     std::error_code ec;
@@ -51,7 +52,7 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(const WarehouseOptions& optio
   }
   // A catalog file named for reading must exist: a mistyped name would otherwise become a new,
   // empty catalog ("no tables") beside the real one.
-  if (!options.create && !options.catalog.empty()) {
+  if (!options.create && catalog_named) {
     std::error_code ec;
     if (!fs::exists(catalog_path, ec)) {
       return Status::NotFound(fmt::format("catalog file {} does not exist (the warehouse {}'s "
