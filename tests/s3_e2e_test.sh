@@ -99,6 +99,13 @@ sdk_to_silt)
   # The output folder by its path reads the files its manifests name: a stray file beside
   # them (what a crash before deleting a previous run's files leaves) is not counted.
   check_eq "FROM '<s3 output folder>' answers the same" "$local_answer" "$(answer "$TOTALS FROM '$S3/parquet'")"
+  # Converted a third time and read by its folder name (no trailing slash): the cache keeps
+  # only the current generation's files, as many as the bucket holds.
+  run convert --format s3_access --input "$S3/raw/" --output "$S3/parquet" --quiet
+  check_eq "read after a third run" "$local_answer" "$(answer "$TOTALS FROM '$S3/parquet'")"
+  check_eq "the cache holds the bucket's files, no older generation" \
+    "$(find local-parquet -name '*.parquet' | wc -l)" \
+    "$(find "$SILT_CACHE_DIR" -path "*/$P/parquet/*" -name '*.parquet' | wc -l)"
   stray=$(cd local-parquet && find . -name '*.parquet' | sed 's|^\./||' | sort | head -1)
   run cp "local-parquet/$stray" "$S3/parquet/$(dirname "$stray")/part-stray.parquet"
   check_rc "a stray Parquet object uploaded" 0

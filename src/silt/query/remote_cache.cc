@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -131,15 +132,30 @@ Result<std::string> MirrorOne(const std::string& location, MirrorStats* stats) {
   worker();
   for (auto& t : pool) t.join();
   SILT_RETURN_IF_ERROR(first);
-  // Remove cached files that the location no longer holds, so a glob sees exactly S3's view.
+  // Remove cached files that the location no longer holds, so a glob or a folder sees exactly
+  // S3's view (and the cache does not keep every generation of a re-converted output).
   size_t g = uri.path.find_first_of("*?[");
+  // A location without a trailing slash is a folder when objects lie below it.
+  const std::string below = base + uri.path + "/";
+  const bool folder_no_slash =
+      g == std::string::npos && !uri.path.empty() && uri.path.back() != '/' &&
+      std::any_of(objects.begin(), objects.end(),
+                  [&](const InputObject& o) { return o.name.starts_with(below); });
   std::string scope = uri.path.substr(0, g == std::string::npos ? uri.path.size() : uri.path.rfind('/', g) + 1);
+  if (folder_no_slash) scope += '/';
   const fs::path scope_dir = root / scope.substr(0, scope.rfind('/') + 1);
   std::string pattern = g == std::string::npos ? std::string() : uri.path;
   std::error_code ec;
-  if (g != std::string::npos || (!uri.path.empty() && uri.path.back() == '/')) {
+  if (g != std::string::npos || (!uri.path.empty() && uri.path.back() == '/') || folder_no_slash) {
     for (auto it = fs::recursive_directory_iterator(scope_dir, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      // '_' and '.' folders are left out of listings (and mirrored on their own: a conversion's
+      // _silt/runs), so they are no stale copies.
+      const std::string name = it->path().filename().string();
+      if (it->is_directory() && (name.starts_with("_") || name.starts_with("."))) {
+        it.disable_recursion_pending();
+        continue;
+      }
       if (!it->is_regular_file()) continue;
       std::string p = it->path().string();
       if (p.ends_with(".silt-etag") || p.find(".silt-tmp-") != std::string::npos) continue;
@@ -175,6 +191,10 @@ Result<std::string> MirrorOne(const std::string& location, MirrorStats* stats) {
 }
 
 }  // namespace
+
+Result<std::string> MirrorLocation(const std::string& location, MirrorStats* stats) {
+  return MirrorOne(location, stats);
+}
 
 std::string RemoteCacheDir() {
   std::string d = Env("SILT_CACHE_DIR");

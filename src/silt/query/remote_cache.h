@@ -31,6 +31,9 @@ struct MirrorStats {
   uint64_t fetched_bytes = 0;
 };
 
+// Brings the cache up to date for one s3:// location and returns its path in the cache.
+Result<std::string> MirrorLocation(const std::string& location, MirrorStats* stats = nullptr);
+
 // Returns `sql` with every string literal that names an s3:// location (an object, or a glob
 // such as 's3://bucket/out/**/*.parquet') replaced by the matching path in the cache, after
 // bringing the cache up to date for that location. Literals inside read_log(...) and

@@ -66,6 +66,25 @@ Result<std::optional<query::TableCall>> ResolveFolder(const std::string& name) {
   query::TableCall call{kFolderMacro, {}};
   SILT_ASSIGN_OR_RETURN(auto store, store::OpenStore(*uri));
   auto files = PublishedFiles(*store);
+  // The copy of an s3:// output can catch a re-run of its conversion half-way (its files
+  // listed before the new manifest, or the manifest before the new files): fetched again until
+  // every file the manifests name is there.
+  const std::string remote = query::CachedLocation(dir);
+  for (int attempt = 0; files.ok() && !remote.empty(); ++attempt) {
+    const bool complete = std::all_of(files->begin(), files->end(), [&](const std::string& key) {
+      std::error_code ec;
+      return fs::exists(fs::path(dir) / key, ec);
+    });
+    if (complete) break;
+    if (attempt == 3) {
+      return Status::Unavailable(fmt::format(
+          "{}: its run manifests name files that are not there (a conversion into it is "
+          "replacing them?); try again",
+          shown));
+    }
+    SILT_RETURN_IF_ERROR(query::MirrorLocation(remote).status());
+    files = PublishedFiles(*store);
+  }
   if (files.ok()) {
     if (files->empty()) {
       return Status::NotFound(fmt::format(
