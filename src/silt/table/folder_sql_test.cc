@@ -32,14 +32,20 @@ class FolderSqlTest : public testing::WarehouseTest {
     ASSERT_TRUE(AddFolderTables(*db_).ok());
   }
 
-  Result<ConvertSummary> ConvertInto(const std::string& out, Partitioning p = Partitioning::kDay,
-                                     const std::string& input = "") {
+  // Options to convert S3 access logs from `input` (default: the generated logs).
+  ConvertOptions S3Access(const std::string& input = "") {
     ConvertOptions o;
     o.inputs = {input.empty() ? raw_ : input};
     o.format = "s3_access";
+    o.threads = 2;
+    return o;
+  }
+
+  Result<ConvertSummary> ConvertInto(const std::string& out, Partitioning p = Partitioning::kDay,
+                                     const std::string& input = "") {
+    ConvertOptions o = S3Access(input);
     o.output = out;
     o.partition = p;
-    o.threads = 2;
     return Convert(o);
   }
 
@@ -163,10 +169,7 @@ TEST_F(FolderSqlTest, AllRejectedObjectsAreCommittedToATableOnce) {
   const std::string bad = base_ + "/bad";
   fs::create_directories(bad);
   std::ofstream(bad + "/2024-03-01-00-00-00-0123456789ABCDEF") << "not an access log line\n";
-  ConvertOptions o;
-  o.inputs = {bad};
-  o.format = "s3_access";
-  o.threads = 2;
+  const ConvertOptions o = S3Access(bad);
   auto first = ConvertToTable(o, "logs.bad", *wh_);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(first->rejects, 1u);
@@ -289,10 +292,7 @@ TEST_F(FolderSqlTest, NamesWithLineBreaksAreCommittedOnce) {
   const std::string odd = base_ + "/odd";
   fs::create_directories(odd);
   fs::copy_file(fs::directory_iterator(raw_)->path(), odd + "/new\nline.log");
-  ConvertOptions o;
-  o.inputs = {odd};
-  o.format = "s3_access";
-  o.threads = 2;
+  const ConvertOptions o = S3Access(odd);
   auto first = ConvertToTable(o, "logs.odd", *wh_);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   ASSERT_GT(first->rows, 0u);
