@@ -49,12 +49,12 @@ std::string InputsIdentity(std::string_view format, const std::vector<query::Inp
 
 namespace {
 
-// An object version's line in a bookmark: "name\tsize\tetag". A name holding a line break
-// (keys may hold any character) is written JSON-escaped after a leading tab, a form no plain
-// line has (names are never empty): the bookmark stays one line per version, and every other
-// line reads as it always did.
+// An object version's line in a bookmark: "name\tsize\tetag". A name holding a '\n' (keys may
+// hold any character) is written JSON-escaped after a leading tab, a form no plain line has
+// (names are never empty): the bookmark stays one line per version, and every other line
+// reads as it always did (a '\r' never split a line, so such names stay as they were).
 std::string BookmarkLine(const query::InputObject& o) {
-  if (o.name.find_first_of("\n\r") == std::string::npos) {
+  if (o.name.find('\n') == std::string::npos) {
     return fmt::format("{}\t{}\t{}", o.name, o.version.size, o.version.etag);
   }
   std::string name;
