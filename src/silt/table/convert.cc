@@ -340,9 +340,21 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     if (glob != std::string::npos) base.erase(base.rfind('/') + 1);  // the folder it starts in
     if (!base.empty() && base.back() != '/') base += '/';
     const bool same_place = in_uri.is_local() == out_uri.is_local() && in_uri.bucket == out_uri.bucket;
-    const bool inside = in_uri.is_local()
-                            ? !base.empty() && out_resolved.rfind(resolved(base), 0) == 0
-                            : (out_uri.path + "/").rfind(base, 0) == 0;
+    const std::string base_resolved = in_uri.is_local() ? resolved(base) : base;
+    const std::string out_place = in_uri.is_local() ? out_resolved : out_uri.path + "/";
+    bool inside = !base.empty() && out_place.rfind(base_resolved, 0) == 0;
+    if (inside && glob != std::string::npos) {
+      // Below a glob's folder, the output is read again only if the pattern matches the keys
+      // it writes ('2024*' does not match 'parquet/day=…/part-….parquet': '*' stays within a
+      // path part).
+      const std::string pattern = in_uri.path.substr(base.size());
+      const std::string rel = out_place.substr(base_resolved.size());
+      inside = false;
+      for (const char* key : {"part-0.parquet", "day=2024-01-01/part-0.parquet",
+                              "day=2024-01-01/hour=00/part-0.parquet"}) {
+        if (GlobMatch(pattern, rel + key)) inside = true;
+      }
+    }
     if (same_place && inside) {
       return Status::InvalidArgument(fmt::format(
           "the output location {} lies inside the input location {}", out_uri.ToString(), loc));
