@@ -2,6 +2,7 @@
 
 #include "silt/cli/table_cli.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -381,7 +382,7 @@ int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOp
                                                   *bound, query::SqlQuote(output)))
                             : bound.status();
       if (!s.ok()) {
-        rc = Fail(s);
+        rc = Fail(ExplainUnknownTable(s, statements[i]));
         break;
       }
       if (announce) fmt::print(stderr, "wrote {}\n", output);
@@ -462,7 +463,7 @@ int RunInto(query::Database& db, std::string sql, const std::string& table_name,
   if (!loaded.ok()) {
     if (!loaded.status().IsNotFound()) return Fail(loaded.status());
     auto cols = table::ColumnsOfQuery(db, *bound);
-    if (!cols.ok()) return Fail(cols.status());
+    if (!cols.ok()) return Fail(ExplainUnknownTable(cols.status(), sql));
     table::CreateTableRequest create;
     create.identifier = table_name;
     auto schema = table::SchemaFromColumns(*cols);
@@ -484,7 +485,7 @@ int RunInto(query::Database& db, std::string sql, const std::string& table_name,
   append.inputs = sql;
   append.schema_mode = *mode;
   auto r = table::AppendQuery(*wh, db, append);
-  if (!r.ok()) return Fail(r.status());
+  if (!r.ok()) return Fail(ExplainUnknownTable(r.status(), sql));
   if (r->snapshot_id == 0) {
     if (created) {
       fmt::print("the query returned no rows: created {} (empty)\n", table_name);
@@ -575,7 +576,9 @@ void AddSql(CLI::App& app, int* exit_code) {
       wo.location = o->warehouse;
       wo.catalog = o->catalog;
       wo.create = !o->into.empty();  // --into makes the table (and the warehouse) if need be
-      const bool explicit_wh = !o->warehouse.empty() || std::getenv("SILT_WAREHOUSE") != nullptr;
+      // A warehouse or a catalog named by flag or environment must open; a typo is an error.
+      const bool explicit_wh = !o->warehouse.empty() || std::getenv("SILT_WAREHOUSE") != nullptr ||
+                               !o->catalog.empty() || std::getenv("SILT_CATALOG") != nullptr;
       auto wh = table::Warehouse::Open(wo);
       if (wh.ok()) {
         warehouse = std::move(*wh);
@@ -849,17 +852,31 @@ Result<uint64_t> CopyOne(store::Store& src, const store::ObjectVersion& v, store
   const bool direct = local.empty() && !dest_path.empty() && !put.if_absent;
   if (local.empty()) {
     // Remote source: through a local temporary file (bounded memory, multipart upload).
-    std::string pattern = direct ? dest_path + ".silt-cp-XXXXXX" : std::string("/tmp/silt-cp-XXXXXX");
+    int fd = -1;
     if (direct) {
       std::error_code ec;
       std::filesystem::create_directories(std::filesystem::path(dest_path).parent_path(), ec);
+      std::string pattern = dest_path + ".silt-cp-XXXXXX";
+      fd = mkstemp(pattern.data());
+      if (fd < 0) return ErrnoStatus("creating", pattern, errno);
+      tmp = pattern;
+    } else {
+      // In TMPDIR, named so that the next copy removes it if this process is killed.
+      SILT_ASSIGN_OR_RETURN(tmp, table::NewTempFile("silt-cp-"));
+      fd = ::open(tmp.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+      if (fd < 0) {
+        Status st = ErrnoStatus("opening", tmp, errno);
+        ::unlink(tmp.c_str());
+        return st;
+      }
     }
-    std::vector<char> tmpl(pattern.begin(), pattern.end());
-    tmpl.push_back('\0');
-    int fd = mkstemp(tmpl.data());
-    if (fd < 0) return ErrnoStatus("creating", tmpl.data(), errno);
-    tmp = tmpl.data();
-    SILT_ASSIGN_OR_RETURN(auto reader, src.OpenReader(v, 0, v.size));
+    auto opened = src.OpenReader(v, 0, v.size);
+    if (!opened.ok()) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return opened.status();
+    }
+    auto reader = std::move(*opened);
     std::vector<char> buf(8 << 20);
     uint64_t done = 0;
     Status st;
