@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cctype>
 #include <map>
 #include <set>
@@ -243,7 +244,10 @@ std::optional<ice::Literal> ToLiteral(const json& value, const ice::TypePtr& typ
       if (type->id == ice::TypeId::kDouble) return ice::Literal::Double(d);
       // A FLOAT column against a value a float cannot hold exactly (16.3): whether the
       // comparison happens in FLOAT or DOUBLE decides its answer at the bounds; prune nothing.
-      if (static_cast<double>(static_cast<float>(d)) != d) return std::nullopt;
+      if (std::fabs(d) > std::numeric_limits<float>::max() ||
+          static_cast<double>(static_cast<float>(d)) != d) {
+        return std::nullopt;
+      }
       return ice::Literal::Float(static_cast<float>(d));
     }
     case ice::TypeId::kString:
@@ -374,13 +378,11 @@ Result<int64_t> SnapshotFromAt(const json& at, const ice::TableMetadata& md, con
     return Status::InvalidArgument(fmt::format("{} AT (...): only a constant is supported", table));
   }
   if (unit == "version") {
-    int64_t id = 0;
-    const json& v = At(*k, "value");
-    if (v.is_number_integer()) id = v.get<int64_t>();
-    else if (!v.is_string() || !ParseInt64(v.get<std::string>(), &id)) {
-      return Status::InvalidArgument(fmt::format("{} AT (VERSION => ...): a snapshot id", table));
-    }
-    return id;
+    // A snapshot id is an integer; read like a BIGINT column's constant (a DECIMAL such as
+    // 123.0 at its scale).
+    auto lit = ToLiteral(*k, ice::Type::Long());
+    if (!lit) return Status::InvalidArgument(fmt::format("{} AT (VERSION => ...): a snapshot id", table));
+    return lit->as_long();
   }
   if (unit == "timestamp") {
     auto lit = ToLiteral(*k, ice::Type::TimestampTz());
