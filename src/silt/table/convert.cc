@@ -243,11 +243,11 @@ Result<std::map<std::string, std::vector<std::string>>> FilesByRun(store::Store&
 // Other runs in an output folder must have written the same partition layout: readers (silt's
 // FROM '<folder>', DuckDB's and Spark's Hive partitioning) need the same folder levels in
 // every file's path. A re-run of the same conversion may change it (it replaces its files).
-Status CheckOneLayout(store::Store& out, const std::string& manifest_key, Partitioning want) {
+Status CheckOneLayout(store::Store& out, const std::set<std::string>& own_manifests, Partitioning want) {
   auto runs = FilesByRun(out, true);
   if (!runs.ok()) return runs.status().code() == StatusCode::kNotFound ? Status::OK() : runs.status();
   for (const auto& [key, files] : *runs) {
-    if (key == manifest_key) continue;
+    if (own_manifests.count(key) > 0) continue;
     for (const std::string& f : files) {
       const Partitioning has = LayoutOf(f);
       if (has == want) continue;
@@ -374,20 +374,37 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   SILT_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> out, store::OpenStore(out_uri, true));
 
   // The run's identity: the format and the input locations as given (normalised).
-  std::vector<std::string> canon;
+  // (Before locations were compared without trailing slashes, a run was identified by them as
+  // written, s3://b/logs/ apart from s3://b/logs: such a run's manifest is taken over.)
+  std::vector<std::string> canon, as_written, with_slash;
   for (const auto& loc : options.inputs) {
     SILT_ASSIGN_OR_RETURN(Uri u, ParseUri(loc));
     canon.push_back(u.Identity());
+    as_written.push_back(u.ToString());
+    with_slash.push_back(u.is_local() ? u.Identity() : u.Identity() + "/");
   }
-  std::sort(canon.begin(), canon.end());
-  std::string identity(format->name());
-  for (const auto& c : canon) identity += "\n" + c;
+  auto run_of = [&](std::vector<std::string> locations) {
+    std::sort(locations.begin(), locations.end());
+    std::string identity(format->name());
+    for (const auto& c : locations) identity += "\n" + c;
+    return fmt::format("{:016x}", Fnv1a(identity));
+  };
   ConvertSummary summary;
-  summary.run_id = fmt::format("{:016x}", Fnv1a(identity));
+  summary.run_id = run_of(canon);
   const std::string manifest_key = std::string(kRunsPrefix) + summary.run_id + ".json";
   PreviousRun prev = LoadPrevious(*out, manifest_key);
+  std::string legacy_manifest_key;
+  for (const std::string& legacy : {run_of(as_written), run_of(with_slash)}) {
+    if (legacy == summary.run_id || prev.generation > 0) continue;
+    const std::string key = std::string(kRunsPrefix) + legacy + ".json";
+    PreviousRun old_run = LoadPrevious(*out, key);
+    if (old_run.generation > 0) {
+      prev = std::move(old_run);
+      legacy_manifest_key = key;
+    }
+  }
   const uint64_t generation = prev.generation + 1;
-  SILT_RETURN_IF_ERROR(CheckOneLayout(*out, manifest_key, options.partition));
+  SILT_RETURN_IF_ERROR(CheckOneLayout(*out, {manifest_key, legacy_manifest_key}, options.partition));
 
   // Files are staged on local disk: beside the output for a local one (so publishing is a
   // rename), in the temporary folder for a remote one (publishing uploads them).
@@ -817,6 +834,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   }
   if (!prev.rejects.empty() && prev.rejects != rejects_key) old.push_back(prev.rejects);
   summary.replaced_files = old.size() - (!prev.rejects.empty() && prev.rejects != rejects_key);
+  if (!legacy_manifest_key.empty()) old.push_back(legacy_manifest_key);  // its files, replaced
   SILT_RETURN_IF_ERROR(out->DeleteMany(old));
   trace("previous run's files deleted");
   summary.seconds = elapsed();

@@ -264,15 +264,23 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
   }
   SILT_ASSIGN_OR_RETURN(std::vector<query::InputObject> inputs, query::ResolveInputs(options.inputs));
   // The source: the format and the input locations as given (normalised).
-  std::vector<std::string> canon;
+  // (Before locations were compared without trailing slashes, a source was identified by them
+  // as written: such a source's bookmark is read when this one has none yet.)
+  std::vector<std::string> canon, as_written, with_slash;
   for (const auto& loc : options.inputs) {
     SILT_ASSIGN_OR_RETURN(Uri u, ParseUri(loc));
     canon.push_back(u.Identity());
+    as_written.push_back(u.ToString());
+    with_slash.push_back(u.is_local() ? u.Identity() : u.Identity() + "/");
   }
-  std::sort(canon.begin(), canon.end());
-  std::string source_text = "silt-source-v1\n" + options.format;
-  for (const auto& c : canon) source_text += "\n" + c;
-  const std::string source = s3::HexLower(s3::Sha256(source_text)).substr(0, 16);
+  auto source_of = [&](std::vector<std::string> locations) {
+    std::sort(locations.begin(), locations.end());
+    std::string text = "silt-source-v1\n" + options.format;
+    for (const auto& c : locations) text += "\n" + c;
+    return s3::HexLower(s3::Sha256(text)).substr(0, 16);
+  };
+  const std::string source = source_of(canon);
+  const std::string legacy_sources[] = {source_of(as_written), source_of(with_slash)};
 
   query::DatabaseOptions dbo;
   dbo.threads = options.threads;
@@ -285,7 +293,20 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
   std::string bookmark_text;
   auto loaded = LoadIcebergTable(warehouse, table);
   if (loaded.ok()) {
-    const iceberg::Snapshot* newest = NewestOfSource(loaded->metadata, source);
+    const iceberg::TableMetadata& md = loaded->metadata;
+    auto has_bookmark = [&](const std::string& src) {
+      return NewestOfSource(md, src) != nullptr || md.properties.count(BookmarkProperty(src)) > 0;
+    };
+    std::string bookmark_source = source;
+    if (!has_bookmark(source)) {
+      for (const std::string& legacy : legacy_sources) {
+        if (legacy != source && has_bookmark(legacy)) {
+          bookmark_source = legacy;
+          break;
+        }
+      }
+    }
+    const iceberg::Snapshot* newest = NewestOfSource(md, bookmark_source);
     if (newest != nullptr) {
       seen_source_snapshot = newest->snapshot_id;
       auto it = newest->summary.find("silt.bookmark");
@@ -299,7 +320,7 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
     }
     // A bookmark carried forward when `silt table expire` removed the source's newest snapshot
     // (table_maintenance.h): everything in it was committed too.
-    if (auto it = loaded->metadata.properties.find(BookmarkProperty(source));
+    if (auto it = loaded->metadata.properties.find(BookmarkProperty(bookmark_source));
         it != loaded->metadata.properties.end() && !it->second.empty()) {
       SILT_ASSIGN_OR_RETURN(std::string carried, warehouse.io().Read(it->second));
       if (!bookmark_text.empty() && bookmark_text.back() != '\n') bookmark_text += '\n';
