@@ -576,9 +576,10 @@ void AddSql(CLI::App& app, int* exit_code) {
       wo.location = o->warehouse;
       wo.catalog = o->catalog;
       wo.create = !o->into.empty();  // --into makes the table (and the warehouse) if need be
-      // A warehouse or a catalog named by flag or environment must open; a typo is an error.
+      // A warehouse named by flag or environment, or a catalog named on the command line, must
+      // open: a typo is an error. (SILT_CATALOG alone leaves the default warehouse optional.)
       const bool explicit_wh = !o->warehouse.empty() || std::getenv("SILT_WAREHOUSE") != nullptr ||
-                               !o->catalog.empty() || std::getenv("SILT_CATALOG") != nullptr;
+                               !o->catalog.empty();
       auto wh = table::Warehouse::Open(wo);
       if (wh.ok()) {
         warehouse = std::move(*wh);
