@@ -241,8 +241,14 @@ std::string WithoutRepeatedContext(std::string msg) {
 }
 
 // A DuckDB error as a Status.
+thread_local Status t_bind_error;
+
 Status StatusOf(duckdb_error_type type, std::string msg) {
   msg = WithoutRepeatedContext(std::move(msg));
+  if (!t_bind_error.ok()) {
+    const Status noted = std::exchange(t_bind_error, Status::OK());
+    if (msg.find(noted.message()) != std::string::npos) return Status(noted.code(), std::move(msg));
+  }
   switch (type) {
     case DUCKDB_ERROR_PARSER:
     case DUCKDB_ERROR_BINDER:
@@ -261,6 +267,12 @@ Status StatusOf(duckdb_error_type type, std::string msg) {
       return Status::InvalidArgument(std::move(msg));
   }
 }
+
+}  // namespace
+
+void NoteBindError(const Status& status) { t_bind_error = status; }
+
+namespace {
 
 // DuckDB's error of a failed result as a Status (and the result destroyed).
 Status FailedResult(duckdb_result* res) {

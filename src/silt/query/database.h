@@ -133,4 +133,10 @@ std::string SqlQuote(std::string_view s);
 // "na""me" — a SQL identifier.
 std::string SqlIdent(std::string_view s);
 
+// For silt's table functions: the Status of a bind error they hand to DuckDB as text. When
+// the statement then fails with that text, the error keeps the Status's code (a missing
+// object stays NotFound, a refused credential PermissionDenied) instead of DuckDB's kind.
+// Per thread (DuckDB binds on the thread that runs the statement).
+void NoteBindError(const Status& status);
+
 }  // namespace silt::query

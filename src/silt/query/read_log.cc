@@ -9,6 +9,7 @@
 
 #include "silt/common/strings.h"
 #include "silt/formats/format.h"
+#include "silt/query/database.h"
 
 namespace silt::query {
 
@@ -235,6 +236,7 @@ void DeleteGlobal(void* p) { delete static_cast<GlobalState*>(p); }
 void ReadLogBind(duckdb_bind_info info) {
   auto plan = BindPlan(info);
   if (!plan.ok()) {
+    NoteBindError(plan.status());
     duckdb_bind_set_error(info, plan.status().message().c_str());
     return;
   }
@@ -256,6 +258,7 @@ void ReadLogBind(duckdb_bind_info info) {
 void ReadLogRejectsBind(duckdb_bind_info info) {
   auto plan = BindPlan(info);
   if (!plan.ok()) {
+    NoteBindError(plan.status());
     duckdb_bind_set_error(info, plan.status().message().c_str());
     return;
   }

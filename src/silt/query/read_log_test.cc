@@ -228,6 +228,10 @@ TEST_F(ReadLogTest, ClearErrors) {
   auto missing = db_->Query("SELECT * FROM read_log('" + dir_ + "/nothing/*.log', format => 's3_access')");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("no objects match"), std::string::npos);
+  // The kind of a bind error survives DuckDB (which keeps only its text): not found stays
+  // NotFound (exit 3, as for silt convert), a bad argument InvalidArgument.
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound) << missing.status().ToString();
+  EXPECT_EQ(unknown.status().code(), StatusCode::kInvalidArgument);
   auto no_format = db_->Query("SELECT * FROM read_log('" + dir_ + "')");
   ASSERT_FALSE(no_format.ok());
   EXPECT_NE(no_format.status().message().find("format =>"), std::string::npos);
