@@ -122,19 +122,6 @@ const iceberg::Snapshot* NewestOfSource(const iceberg::TableMetadata& md, const 
   return newest;
 }
 
-// The lines ("name\tsize\tetag") of a bookmark file.
-std::set<std::string> BookmarkLines(const std::string& text) {
-  std::set<std::string> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    if (nl > pos) out.insert(text.substr(pos, nl - pos));
-    pos = nl + 1;
-  }
-  return out;
-}
-
 // Writes `objects` with Convert into a staging folder, turns the files into data files and
 // commits them as one snapshot.
 Status AppendThroughConvert(Warehouse& warehouse, query::Database& db, const ConvertOptions& options,
@@ -324,13 +311,8 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
         it != loaded->metadata.properties.end() && !it->second.empty()) {
       SILT_ASSIGN_OR_RETURN(std::string carried, warehouse.io().Read(it->second));
       if (!bookmark_text.empty() && bookmark_text.back() != '\n') bookmark_text += '\n';
-      size_t pos = 0;
-      while (pos < carried.size()) {
-        size_t nl = carried.find('\n', pos);
-        if (nl == std::string::npos) nl = carried.size();
-        std::string line = carried.substr(pos, nl - pos);
-        if (!line.empty() && committed.insert(line).second) bookmark_text += line + "\n";
-        pos = nl + 1;
+      for (const std::string& line : BookmarkLines(carried)) {
+        if (committed.insert(line).second) bookmark_text += line + "\n";
       }
       // The snapshot that committed them expired: the current one holds their rows.
       if (s.snapshot_id == 0) s.snapshot_id = loaded->metadata.current_snapshot_id.value_or(0);

@@ -20,6 +20,18 @@ namespace silt::table {
 
 namespace fs = std::filesystem;
 
+std::set<std::string> BookmarkLines(std::string_view text) {
+  std::set<std::string> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    if (nl > pos) out.emplace(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  return out;
+}
+
 std::string BookmarkProperty(std::string_view source) {
   return std::string(kBookmarkPropertyPrefix) + std::string(source);
 }
@@ -52,13 +64,7 @@ Status ReadBookmarkLines(const iceberg::TableIO& io, const std::string& uri,
                          std::set<std::string>* lines) {
   auto text = io.Read(uri);
   if (!text.ok()) return text.status().WithContext("reading bookmark " + uri);
-  size_t pos = 0;
-  while (pos < text->size()) {
-    size_t nl = text->find('\n', pos);
-    if (nl == std::string::npos) nl = text->size();
-    if (nl > pos) lines->insert(text->substr(pos, nl - pos));
-    pos = nl + 1;
-  }
+  lines->merge(BookmarkLines(*text));
   return Status::OK();
 }
 

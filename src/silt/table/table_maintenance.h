@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,10 @@ namespace silt::table {
 // newest snapshot was expired.
 std::string BookmarkProperty(std::string_view source);
 inline constexpr std::string_view kBookmarkPropertyPrefix = "silt.bookmark.";
+
+// The lines of a bookmark file, one object version each ("name\tsize\tetag"; see
+// convert_table.cc for names holding a line break).
+std::set<std::string> BookmarkLines(std::string_view text);
 
 // ---- expiry ----
 
