@@ -264,6 +264,19 @@ Status CheckOneLayout(store::Store& out, const std::set<std::string>& own_manife
 
 }  // namespace
 
+Result<std::array<std::vector<std::string>, 3>> LocationIdentities(
+    const std::vector<std::string>& locations) {
+  std::array<std::vector<std::string>, 3> out;
+  for (const auto& loc : locations) {
+    SILT_ASSIGN_OR_RETURN(Uri u, ParseUri(loc));
+    out[0].push_back(u.Identity());
+    out[1].push_back(u.ToString());
+    out[2].push_back(u.is_local() ? u.Identity() : u.Identity() + "/");
+  }
+  for (auto& list : out) std::sort(list.begin(), list.end());
+  return out;
+}
+
 Result<ConvertSummary> Convert(const ConvertOptions& options,
                                const std::function<void(const ConvertProgress&)>& progress) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -376,15 +389,9 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   // The run's identity: the format and the input locations as given (normalised).
   // (Before locations were compared without trailing slashes, a run was identified by them as
   // written, s3://b/logs/ apart from s3://b/logs: such a run's manifest is taken over.)
-  std::vector<std::string> canon, as_written, with_slash;
-  for (const auto& loc : options.inputs) {
-    SILT_ASSIGN_OR_RETURN(Uri u, ParseUri(loc));
-    canon.push_back(u.Identity());
-    as_written.push_back(u.ToString());
-    with_slash.push_back(u.is_local() ? u.Identity() : u.Identity() + "/");
-  }
-  auto run_of = [&](std::vector<std::string> locations) {
-    std::sort(locations.begin(), locations.end());
+  SILT_ASSIGN_OR_RETURN(const auto spellings, LocationIdentities(options.inputs));
+  const std::vector<std::string>& canon = spellings[0];
+  auto run_of = [&](const std::vector<std::string>& locations) {
     std::string identity(format->name());
     for (const auto& c : locations) identity += "\n" + c;
     return fmt::format("{:016x}", Fnv1a(identity));
@@ -394,7 +401,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   const std::string manifest_key = std::string(kRunsPrefix) + summary.run_id + ".json";
   PreviousRun prev = LoadPrevious(*out, manifest_key);
   std::string legacy_manifest_key;
-  for (const std::string& legacy : {run_of(as_written), run_of(with_slash)}) {
+  for (const std::string& legacy : {run_of(spellings[1]), run_of(spellings[2])}) {
     if (legacy == summary.run_id || prev.generation > 0) continue;
     const std::string key = std::string(kRunsPrefix) + legacy + ".json";
     PreviousRun old_run = LoadPrevious(*out, key);

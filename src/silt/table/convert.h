@@ -9,6 +9,7 @@
 // them, and old files are deleted only after the new manifest is stored.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -85,6 +86,13 @@ struct ConvertSummary {
   std::string rejects_file;  // empty when there were no rejects
   std::string manifest;
 };
+
+// How input locations identify a run (Convert) or a source (ConvertToTable), each list
+// sorted: [0] today's spelling (Uri::Identity, no trailing slash); [1] and [2] what earlier
+// builds used — as written (Uri::ToString) and with a trailing slash on s3:// locations — so
+// that runs and bookmarks they left are taken over instead of converted again.
+Result<std::array<std::vector<std::string>, 3>> LocationIdentities(
+    const std::vector<std::string>& locations);
 
 // Runs the conversion. `progress`, when set, is called about twice a second from another
 // thread while the conversion runs. Errors: InvalidArgument (options), NotFound (inputs),

@@ -253,21 +253,14 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
   // The source: the format and the input locations as given (normalised).
   // (Before locations were compared without trailing slashes, a source was identified by them
   // as written: such a source's bookmark is read when this one has none yet.)
-  std::vector<std::string> canon, as_written, with_slash;
-  for (const auto& loc : options.inputs) {
-    SILT_ASSIGN_OR_RETURN(Uri u, ParseUri(loc));
-    canon.push_back(u.Identity());
-    as_written.push_back(u.ToString());
-    with_slash.push_back(u.is_local() ? u.Identity() : u.Identity() + "/");
-  }
-  auto source_of = [&](std::vector<std::string> locations) {
-    std::sort(locations.begin(), locations.end());
+  SILT_ASSIGN_OR_RETURN(const auto spellings, LocationIdentities(options.inputs));
+  auto source_of = [&](const std::vector<std::string>& locations) {
     std::string text = "silt-source-v1\n" + options.format;
     for (const auto& c : locations) text += "\n" + c;
     return s3::HexLower(s3::Sha256(text)).substr(0, 16);
   };
-  const std::string source = source_of(canon);
-  const std::string legacy_sources[] = {source_of(as_written), source_of(with_slash)};
+  const std::string source = source_of(spellings[0]);
+  const std::string legacy_sources[] = {source_of(spellings[1]), source_of(spellings[2])};
 
   query::DatabaseOptions dbo;
   dbo.threads = options.threads;
