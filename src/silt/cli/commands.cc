@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "silt/common/interrupt.h"
 #include "silt/common/strings.h"
 #include "silt/common/uri.h"
 #include "silt/formats/detect.h"
@@ -622,11 +623,21 @@ void AddSql(CLI::App& app, int* exit_code) {
       return;
     }
     fmt::print("silt sql — DuckDB SQL with read_log(); end statements with ';', .quit to leave\n");
+    // Ctrl-C cancels the statement running, or the one being typed; it does not leave.
+    interrupt::InstallHandlers(interrupt::Mode::kInteractive);
     std::string buffer, line;
     while (true) {
       std::fputs(buffer.empty() ? "silt> " : "  ...> ", stdout);
       std::fflush(stdout);
-      if (!std::getline(std::cin, line)) break;
+      if (!std::getline(std::cin, line)) {
+        if (!interrupt::Requested()) break;  // end of input
+        interrupt::Reset();
+        std::cin.clear();
+        clearerr(stdin);
+        buffer.clear();
+        std::fputs("\n", stdout);
+        continue;
+      }
       if (buffer.empty() && (line == ".quit" || line == ".exit" || line == "\\q")) break;
       buffer += line + "\n";
       if (StripSemicolons(buffer).empty()) {
@@ -637,6 +648,7 @@ void AddSql(CLI::App& app, int* exit_code) {
       while (!trimmed.empty() && isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.pop_back();
       if (!trimmed.empty() && trimmed.back() == ';') {
         RunQuery(**db, buffer, po, "table", "");
+        interrupt::Reset();  // a cancelled statement has been reported
         buffer.clear();
       }
     }
@@ -1018,6 +1030,11 @@ void AddCp(CLI::App& app, int* exit_code) {
     Status first;
     auto worker = [&] {
       while (true) {
+        if (interrupt::Stopping()) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first.ok()) first = interrupt::AsStatus();
+          return;
+        }
         size_t i = next.fetch_add(1);
         if (i >= jobs.size()) return;
         auto n = CopyOne(*src, jobs[i].first, *dst, jobs[i].second, put);

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "silt/cli/commands.h"
+#include "silt/common/interrupt.h"
 
 // DuckDB's allocator (the jemalloc built into libduckdb) hands pages that stayed free for a
 // second back to the kernel, and a conversion then faults them in again for its next row
@@ -41,6 +42,8 @@ int main(int argc, char** argv) {
   silt::cli::AddDetect(app, &exit_code);
   silt::cli::AddCp(app, &exit_code);
   silt::cli::AddTable(app, &exit_code);
+  // Ctrl-C and SIGTERM stop the work and clean up; a second one ends silt at once.
+  silt::interrupt::InstallHandlers();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -13,6 +13,7 @@
 #include "silt/cli/commands.h"
 #include "silt/cli/table_cli.h"
 #include "silt/common/civil_time.h"
+#include "silt/common/interrupt.h"
 #include "silt/common/strings.h"
 #include "silt/iceberg/literal.h"
 #include "silt/iceberg/table_ops.h"
@@ -25,6 +26,11 @@ namespace silt::cli {
 
 // The exit codes of commands.cc: 2 usage, 3 not found, 4 permission, 1 anything else.
 int TableFail(const Status& s) {
+  if (s.code() == StatusCode::kCancelled && interrupt::Requested()) {
+    // Ctrl-C or SIGTERM: what stopped, and the shell's code for a signal (130, 143).
+    fmt::print(stderr, "silt: {}\n", s.message());
+    return interrupt::ExitCode();
+  }
   fmt::print(stderr, "silt: error: {}\n", s.message());
   switch (s.code()) {
     case StatusCode::kInvalidArgument: return 2;

@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 
 #include "silt/common/compression.h"
+#include "silt/common/interrupt.h"
 #include "silt/gen/rng.h"
 
 namespace silt::gen {
@@ -1289,6 +1290,7 @@ Result<S3AccessGenSummary> GenerateS3Access(const S3AccessGenOptions& options, s
     ++summary.objects;
     summary.bytes += buf.size();
     if (progress) progress(summary.bytes);
+    if (interrupt::Stopping()) return interrupt::AsStatus();
   }
   return summary;
 }

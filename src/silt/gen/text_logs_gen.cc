@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "silt/common/civil_time.h"
+#include "silt/common/interrupt.h"
 #include "silt/gen/rng.h"
 
 namespace silt::gen {
@@ -157,6 +158,7 @@ Result<TextLogGenSummary> GenerateTextLogs(const TextLogGenOptions& options, sto
       summary.lines += lines;
       summary.bytes += buf.size();
       if (progress) progress(summary.bytes);
+      if (interrupt::Stopping()) return interrupt::AsStatus();
     }
   }
   return summary;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "silt/common/interrupt.h"
 #include "silt/query/read_log.h"
 
 namespace silt::query {
@@ -65,6 +66,7 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
   if (duckdb_connect(db->db_, &db->conn_) == DuckDBError) {
     return Status::Internal("connecting to DuckDB failed");
   }
+  db->interrupt_hook_ = interrupt::AddHook([conn = db->conn_] { duckdb_interrupt(conn); });
   SILT_RETURN_IF_ERROR(db->Exec("SET TimeZone = 'UTC'"));
   SILT_RETURN_IF_ERROR(RegisterReadLog(db->conn_));
   return db;
@@ -111,6 +113,7 @@ void Database::AddTableResolver(TableResolver resolver) {
 }
 
 Database::~Database() {
+  if (interrupt_hook_ != 0) interrupt::RemoveHook(interrupt_hook_);
   if (conn_ != nullptr) duckdb_disconnect(&conn_);
   if (db_ != nullptr) duckdb_close(&db_);
 }
@@ -297,18 +300,27 @@ Status FailedText(const char* text, const char* otherwise) {
 }  // namespace
 
 Result<QueryResult> Database::Query(const std::string& original) {
+  if (interrupt::Stopping()) return interrupt::AsStatus();
   SILT_ASSIGN_OR_RETURN(const std::string sql, MirrorRemoteLiterals(original));
   duckdb_result res;
-  if (duckdb_query(conn_, sql.c_str(), &res) == DuckDBError) return FailedResult(&res);
-  return QueryResult(res);
+  if (duckdb_query(conn_, sql.c_str(), &res) == DuckDBError) {
+    Status failed = FailedResult(&res);
+    return interrupt::Stopping() ? interrupt::AsStatus() : failed;
+  }
+  QueryResult result(res);
+  // A signal just before the statement started: DuckDB cleared its flag, and the statement ran.
+  if (interrupt::Stopping()) return interrupt::AsStatus();
+  return result;
 }
 
 Result<std::unique_ptr<RunningStatement>> Database::Start(const std::string& original) {
+  if (interrupt::Stopping()) return interrupt::AsStatus();
   SILT_ASSIGN_OR_RETURN(const std::string sql, MirrorRemoteLiterals(original));
   std::unique_ptr<RunningStatement> run(new RunningStatement());
   if (duckdb_connect(db_, &run->conn_) == DuckDBError) {
     return Status::Internal("connecting to DuckDB failed");
   }
+  run->interrupt_hook_ = interrupt::AddHook([conn = run->conn_] { duckdb_interrupt(conn); });
   // Session settings of Open() (silt's functions are registered database-wide).
   duckdb_result res;
   if (duckdb_query(run->conn_, "SET TimeZone = 'UTC'", &res) == DuckDBError) {
@@ -326,6 +338,7 @@ Result<std::unique_ptr<RunningStatement>> Database::Start(const std::string& ori
 }
 
 RunningStatement::~RunningStatement() {
+  if (interrupt_hook_ != 0) interrupt::RemoveHook(interrupt_hook_);
   if (pending_ != nullptr) duckdb_destroy_pending(&pending_);
   if (prepared_ != nullptr) duckdb_destroy_prepare(&prepared_);
   if (conn_ != nullptr) duckdb_disconnect(&conn_);
@@ -353,6 +366,7 @@ void RunningStatement::WaitUntil(const std::function<bool()>& ready) {
 
 Status RunningStatement::Wait() {
   WaitUntil({});
+  if (interrupt::Stopping()) return interrupt::AsStatus();
   // A failed statement's error, as DuckDB gave it (executing it would only wrap it in
   // "Attempting to execute an unsuccessful ... pending query result"). The error text is
   // empty while there is none; the state cannot tell, as DuckDB's C API reports a finished

@@ -25,6 +25,9 @@ struct DatabaseOptions {
   bool workers_only = false;
 };
 
+// Statements stop on Ctrl-C or SIGTERM (silt/common/interrupt.h): they end with its Cancelled
+// status, and none starts after it.
+
 // A statement running on DuckDB's threads (Database::Start), on a connection of its own.
 class RunningStatement {
  public:
@@ -44,6 +47,7 @@ class RunningStatement {
   duckdb_connection conn_ = nullptr;
   duckdb_prepared_statement prepared_ = nullptr;
   duckdb_pending_result pending_ = nullptr;
+  int interrupt_hook_ = 0;  // interrupt.h: Ctrl-C interrupts the statement
 };
 
 // How silt reads a table name DuckDB cannot resolve (`FROM 'out'`): a call of the table
@@ -122,6 +126,7 @@ class Database {
   Database() = default;
   duckdb_database db_ = nullptr;
   duckdb_connection conn_ = nullptr;
+  int interrupt_hook_ = 0;  // interrupt.h: Ctrl-C interrupts the running statement
 };
 
 // Splits a script into statements at top-level ';' (outside quotes, dollar quotes and

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "silt/common/interrupt.h"
 #include "silt/common/strings.h"
 #include "silt/s3/crypto.h"
 #include "silt/s3/sigv4.h"
@@ -163,7 +164,12 @@ void S3Client::Backoff(int attempt) {
   int64_t cap = std::min<int64_t>(settings_.max_backoff_ms,
                                   static_cast<int64_t>(settings_.base_backoff_ms) << std::min(attempt, 20));
   std::uniform_int_distribution<int64_t> dist(0, std::max<int64_t>(cap, 1));
-  std::this_thread::sleep_for(std::chrono::milliseconds(dist(rng)));
+  // In slices, so that Ctrl-C does not wait out a long backoff.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(dist(rng));
+  while (!interrupt::Stopping() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        until - std::chrono::steady_clock::now(), std::chrono::milliseconds(50)));
+  }
 }
 
 Status S3Client::ErrorFor(const Call& call, const HttpResponse& r, std::string_view code,
@@ -211,6 +217,7 @@ Status S3Client::Execute(const Call& call, HttpResponse* response, int* attempts
       stats_.retries.fetch_add(1, std::memory_order_relaxed);
       Backoff(attempt);
     }
+    if (interrupt::Stopping()) return interrupt::AsStatus().WithContext(Where(call));
     auto key = credentials_->Get();
     if (!key.ok()) {
       if (IsRetriable(key.status()) && attempt + 1 < attempts) {
@@ -656,6 +663,7 @@ Result<ObjectInfo> S3Client::Upload(std::string_view bucket, std::string_view ke
                                 ? CompleteMultipartUpload(bucket, key, upload_id, etags, params.if_none_match)
                                 : Result<ObjectInfo>(first_error);
   if (!done.ok()) {
+    interrupt::CleanupScope cleanup;  // aborted after Ctrl-C too: open uploads are billed
     Status abort = AbortMultipartUpload(bucket, key, upload_id);
     Status err = done.status();
     if (!abort.ok()) {
@@ -688,6 +696,7 @@ Result<ObjectInfo> S3Client::Copy(std::string_view bucket, std::string_view from
   Result<ObjectInfo> done = err.ok() ? CompleteMultipartUpload(bucket, to, upload_id, etags)
                                      : Result<ObjectInfo>(err);
   if (!done.ok()) {
+    interrupt::CleanupScope cleanup;
     (void)AbortMultipartUpload(bucket, to, upload_id);
     return done.status();
   }

@@ -1,5 +1,7 @@
 #include "silt/s3/http.h"
 
+#include "silt/common/interrupt.h"
+
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -150,6 +152,10 @@ int OnSeek(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
+int OnProgress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return interrupt::Stopping() ? 1 : 0;
+}
+
 class CurlTransport : public HttpTransport {
  public:
   explicit CurlTransport(TransportOptions options) : options_(std::move(options)) {
@@ -222,6 +228,9 @@ class CurlTransport : public HttpTransport {
       headers = curl_slist_append(headers, "Content-Type:");
     }
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    // Ctrl-C ends a transfer in progress (curl calls this at least once a second).
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
 
     CURLcode rc = curl_easy_perform(h);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response->status);
@@ -230,6 +239,7 @@ class CurlTransport : public HttpTransport {
     Release(h, rc == CURLE_OK);
 
     if (rc == CURLE_OK) return Status::OK();
+    if (rc == CURLE_ABORTED_BY_CALLBACK) return interrupt::AsStatus();
     std::string where = fmt::format("{} {}", request.method, request.endpoint + request.path);
     if (t.overflow) {
       return Status::Corruption(fmt::format(

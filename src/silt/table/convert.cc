@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "silt/common/civil_time.h"
+#include "silt/common/interrupt.h"
 #include "silt/common/strings.h"
 #include "silt/common/uri.h"
 #include "silt/formats/format.h"
@@ -783,6 +784,24 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     if (ec) return Status::IoError(fmt::format("listing {}: {}", dir.string(), ec.message()));
   }
   std::sort(staged.begin(), staged.end());
+  if (interrupt::Stopping()) return interrupt::AsStatus();
+  // Until the manifest is stored, the files this run has published are nobody's: a failure or
+  // Ctrl-C on the way removes them again, and the output holds the previous run's files only.
+  struct Unpublish {
+    store::Store* out;
+    std::set<std::string> previous;  // never removed: the previous run's names
+    std::vector<std::string> keys;
+    bool armed = true;
+    void Add(const std::string& key) {
+      if (previous.count(key) == 0) keys.push_back(key);
+    }
+    ~Unpublish() {
+      if (!armed || keys.empty()) return;
+      interrupt::CleanupScope cleanup;
+      (void)out->DeleteMany(keys);
+    }
+  } unpublish{out.get(), {prev.files.begin(), prev.files.end()}, {}};
+  unpublish.previous.insert(prev.rejects);
   std::map<std::string, int> per_dir;
   nlohmann::json outputs = nlohmann::json::array();
   std::set<std::string> new_files;
@@ -791,6 +810,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     std::string key = (dir.empty() ? "" : dir + "/") +
                       fmt::format("part-{}-g{}-{:04d}.parquet", summary.run_id, generation, n);
     uint64_t size = fs::file_size(path, ec);
+    unpublish.Add(key);  // before: an upload cut short may still have landed
     SILT_RETURN_IF_ERROR(publish(path, key));
     summary.output_bytes += size;
     ++summary.files;
@@ -801,6 +821,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   std::string rejects_key;
   if (rejects.written()) {
     rejects_key = "_rejects/" + summary.run_id + ".jsonl";
+    unpublish.Add(rejects_key);
     SILT_RETURN_IF_ERROR(publish(rejects.path(), rejects_key).WithContext("storing rejects"));
     summary.rejects_file = final_name(rejects_key);
   }
@@ -831,7 +852,11 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
       "  \"output_bytes\": {}\n}}\n",
       summary.rows, summary.rejects, quoted(rejects_key), summary.input_bytes, summary.output_bytes);
   trace("manifest built");
+  // Storing the manifest commits the run, and what follows completes it: neither is cut short
+  // by Ctrl-C (a manifest stored as its upload was cut would name files removed as unpublished).
+  interrupt::CleanupScope committing;
   SILT_RETURN_IF_ERROR(out->Put(manifest_key, manifest).status());
+  unpublish.armed = false;
   summary.manifest = final_name(manifest_key);
   trace("manifest stored");
 

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "silt/common/interrupt.h"
 #include "silt/common/strings.h"
 #include "silt/common/uri.h"
 #include "silt/formats/format.h"
@@ -188,6 +189,7 @@ Status AppendThroughConvert(Warehouse& warehouse, query::Database& db, const Con
     auto key = warehouse.io().KeyOf(uri);
     Status st = key.ok() ? warehouse.store().PutFile(*key, cs.rejects_file).status() : key.status();
     if (!st.ok()) {
+      interrupt::CleanupScope cleanup;  // after Ctrl-C too
       (void)warehouse.io().Delete(placed);
       return st.WithContext("storing the rejected lines");
     }
@@ -210,6 +212,7 @@ Status AppendThroughConvert(Warehouse& warehouse, query::Database& db, const Con
       });
   if (!committed.ok()) {
     // Keep the files only when the commit landed after all (the catalog names this run).
+    interrupt::CleanupScope cleanup;  // after Ctrl-C too
     auto now = catalog::LoadTable(warehouse.catalog(), warehouse.io(), table);
     bool landed = false;
     if (now.ok()) {
@@ -442,7 +445,10 @@ Result<TableConvertSummary> ConvertToTable(const ConvertOptions& options, const 
     return true;
   };
   auto raced = [&](const Status& failed) -> Result<TableConvertSummary> {
-    (void)warehouse.io().Delete({bookmark_uri});  // never committed: nothing points at it
+    {
+      interrupt::CleanupScope cleanup;
+      (void)warehouse.io().Delete({bookmark_uri});  // never committed: nothing points at it
+    }
     if (!race.happened) return failed;
     if (covered_by_race()) {
       s.already_committed = true;

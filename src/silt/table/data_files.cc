@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "silt/common/interrupt.h"
 #include "silt/common/strings.h"
 #include "silt/iceberg/ids.h"
 #include "silt/iceberg/literal.h"
@@ -225,6 +226,7 @@ Status PlaceDataFiles(Warehouse& warehouse, const iceberg::TableMetadata& metada
                       std::vector<iceberg::DataFile>* files) {
   std::vector<std::string> placed;  // URIs
   auto fail = [&](Status st) {
+    interrupt::CleanupScope cleanup;  // after Ctrl-C too
     (void)warehouse.io().Delete(placed);
     return st;
   };

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "silt/common/interrupt.h"
 #include "silt/common/strings.h"
 #include "silt/formats/format.h"
 #include "silt/iceberg/ids.h"
@@ -870,7 +871,10 @@ static Result<AppendResult> AppendAttempt(Warehouse& warehouse, query::Database&
                         DescribeParquetFiles(db, schema, local, request.identifier));
   SILT_RETURN_IF_ERROR(PlaceDataFiles(warehouse, meta, spec, local_paths, &files).WithContext("storing data files"));
   std::vector<std::string> placed;  // URIs
-  auto remove_placed = [&] { (void)warehouse.io().Delete(placed); };
+  auto remove_placed = [&] {
+    interrupt::CleanupScope cleanup;  // after Ctrl-C too
+    (void)warehouse.io().Delete(placed);
+  };
   for (iceberg::DataFile& f : files) {
     placed.push_back(f.file_path);
     result.records += f.record_count;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "silt/catalog/committer.h"
+#include "silt/common/interrupt.h"
 #include "silt/iceberg/ids.h"
 #include "silt/iceberg/table_ops.h"
 #include "silt/store/local_store.h"
@@ -224,6 +225,7 @@ Result<ExpireSummary> ExpireSnapshots(Warehouse& warehouse, std::string_view ide
         iceberg::PendingCommit pending = attempt.result.commit;
         Status st = CarryBookmarks(io, base, &pending, &attempt);
         if (!st.ok()) {
+          interrupt::CleanupScope cleanup;  // after Ctrl-C too
           (void)io.Delete(pending.written);
           return st;
         }

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "silt/catalog/committer.h"
+#include "silt/common/interrupt.h"
 #include "silt/common/uri.h"
 #include "silt/iceberg/ids.h"
 #include "silt/iceberg/table_ops.h"
@@ -238,6 +239,7 @@ Result<Committed> CommitRewrite(Warehouse& warehouse, CommitPlan plan) {
         return iceberg::CommitSnapshot(warehouse.io(), base, u);
       });
   if (!committed.ok()) {
+    interrupt::CleanupScope cleanup;  // after Ctrl-C too
     auto now = catalog::LoadTable(warehouse.catalog(), warehouse.io(), p.identifier);
     if (!now.ok()) return committed.status();  // unknown outcome: the files stay
     if (SnapshotOfRun(now->metadata, run_id) == nullptr) {
@@ -260,6 +262,7 @@ struct DeleteUnlessKept {
   std::vector<std::string> uris;
   bool keep = false;
   ~DeleteUnlessKept() {
+    interrupt::CleanupScope cleanup;  // after Ctrl-C too
     if (!keep && !uris.empty()) (void)warehouse.io().Delete(uris);
   }
   void Add(const std::vector<iceberg::DataFile>& files) {
