@@ -39,7 +39,7 @@ B=$SILT_TEST_S3_BUCKET
 P="e2e-$SCENARIO-$(date +%s)-$$"  # the bucket is shared: a prefix of our own
 S3="s3://$B/$P"
 
-source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
+source "$SDK_DIR/../lib.sh"
 answer() { "$SILT" sql --format csv "$1" | tail -n +2; }
 TOTALS="SELECT count(*), sum(bytes_sent), count(DISTINCT request_id), min(request_time), max(request_time)"
 
@@ -112,6 +112,20 @@ sdk_to_silt)
   check_eq "a stray file is not read through the folder" "$local_answer" "$(answer "$TOTALS FROM '$S3/parquet/'")"
   [[ "$(answer "$TOTALS FROM '$S3/parquet/**/*.parquet'")" != "$local_answer" ]] \
     && pass "a glob reads the stray file" || fail "the glob did not see the stray file"
+  # The cache stays under SILT_CACHE_MAX: a download evicts the least recently used objects
+  # (here all of them, made a day old), never those of the last ten minutes.
+  run cp "local-parquet/$stray" "$S3/other/one.parquet"
+  find "$SILT_CACHE_DIR" -type f -exec touch -d '1 day ago' {} +
+  one_answer=$(answer "$TOTALS FROM 'local-parquet/$stray'")
+  check_eq "a new object read with SILT_CACHE_MAX=1KiB" "$one_answer" \
+    "$(SILT_CACHE_MAX=1KiB answer "$TOTALS FROM '$S3/other/one.parquet'")"
+  check_eq "evicted the day-old objects" "0" \
+    "$(find "$SILT_CACHE_DIR" -path "*/$P/parquet/*" -name '*.parquet' | wc -l)"
+  check_eq "kept the one just used" "1" "$(find "$SILT_CACHE_DIR" -path "*/$P/other/*" -name '*.parquet' | wc -l)"
+  check_eq "an evicted folder is fetched again" "$local_answer" "$(answer "$TOTALS FROM '$S3/parquet'")"
+  SILT_CACHE_MAX=lots run sql "SELECT count(*) FROM '$S3/other/one.parquet'"
+  check_rc "a bad SILT_CACHE_MAX is a usage error" 2
+  check_contains "naming the variable" "$ERR" "SILT_CACHE_MAX"
   run sql "SELECT count(*) FROM '$S3/raw/'"
   check_nonzero "a folder of raw logs on s3:// in FROM is an error"
   check_contains "which names read_log on the s3:// location, not the cache" "$ERR" "read_log('$S3/raw'"

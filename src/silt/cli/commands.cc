@@ -528,7 +528,9 @@ void AddSql(CLI::App& app, int* exit_code) {
       "  read_log_rejects('<path>', format => 's3_access')   -- lines that did not parse\n"
       "Converted output: FROM '<output>' (the files its run manifests name, with day/hour\n"
       "columns); any folder of Parquet: FROM '<folder>'. Catalog tables: FROM ns.table.\n"
-      "With no query: an interactive prompt\n"
+      "s3:// Parquet/CSV/JSON is read through a local cache ($SILT_CACHE_DIR, else\n"
+      "~/.cache/silt; at most $SILT_CACHE_MAX, default 10GiB).\n"
+      "With no query: an interactive prompt, where Ctrl-C cancels the statement\n"
       "(or the statements on standard input when it is not a terminal).");
   cmd->add_option("query", o->query, "The SQL to run");
   cmd->add_option("--format", o->format, "table | csv | json | parquet")->capture_default_str();

@@ -1,5 +1,7 @@
 #include "silt/query/remote_cache.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -54,6 +56,14 @@ Status Fetch(const InputObject& obj, const fs::path& path) {
   fs::create_directories(path.parent_path(), ec);
   if (ec) return Status::IoError(fmt::format("creating {}: {}", path.parent_path().string(), ec.message()));
   const fs::path tmp = path.string() + fmt::format(".silt-tmp-{}", ::getpid());
+  struct RemoveUnlessRenamed {  // a failed or interrupted download leaves nothing behind
+    const fs::path& tmp;
+    bool renamed = false;
+    ~RemoveUnlessRenamed() {
+      std::error_code e;
+      if (!renamed) fs::remove(tmp, e);
+    }
+  } guard{tmp};
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return Status::IoError(fmt::format("cannot write {}", tmp.string()));
@@ -68,12 +78,12 @@ Status Fetch(const InputObject& obj, const fs::path& path) {
     }
     out.close();
     if (!out || total != obj.version.size) {
-      fs::remove(tmp, ec);
       return Status::IoError(fmt::format("caching {}: wrote {} of {} bytes", obj.name, total, obj.version.size));
     }
   }
   fs::rename(tmp, path, ec);
   if (ec) return Status::IoError(fmt::format("caching {}: {}", obj.name, ec.message()));
+  guard.renamed = true;
   std::ofstream(path.string() + ".silt-etag") << obj.version.etag;
   return Status::OK();
 }
@@ -110,7 +120,10 @@ Result<std::string> MirrorOne(const std::string& location, MirrorStats* stats) {
     if (!o.name.starts_with(base)) continue;
     fs::path local = root / o.name.substr(base.size());
     wanted.insert(local.string());
-    if (CachedEtag(local) != o.version.etag || !fs::exists(local)) to_fetch.emplace_back(&o, local);
+    // A hit counts as a use (mtime now): eviction removes the least recently used objects.
+    if (CachedEtag(local) != o.version.etag || ::utimensat(AT_FDCWD, local.c_str(), nullptr, 0) != 0) {
+      to_fetch.emplace_back(&o, local);
+    }
   }
   // Fetch in parallel (S3 likes several connections); the store bounds requests in flight.
   std::atomic<size_t> next{0};
@@ -190,10 +203,77 @@ Result<std::string> MirrorOne(const std::string& location, MirrorStats* stats) {
   return (root / uri.path).string();
 }
 
+Result<std::string> MirrorLiterals(std::string_view sql, MirrorStats* stats);
+
+// After downloads: the cache back under its limit (RemoteCacheLimit), keeping what the last
+// ten minutes used.
+void TrimCache(uint64_t limit) {
+  if (limit > 0) EvictCache(RemoteCacheDir() + "/s3", limit, std::chrono::minutes(10));
+}
+
 }  // namespace
 
+Result<uint64_t> RemoteCacheLimit() {
+  const std::string v = Env("SILT_CACHE_MAX");
+  if (v.empty()) return uint64_t{10} << 30;
+  uint64_t n = 0;
+  if (!ParseByteSize(v, &n)) {
+    return Status::InvalidArgument("SILT_CACHE_MAX: not a size like 50GiB (0 = no limit): " + v);
+  }
+  return n;
+}
+
+EvictStats EvictCache(const std::string& dir, uint64_t max_bytes, std::chrono::seconds keep_recent) {
+  struct Cached {
+    fs::file_time_type used;
+    uint64_t size;
+    fs::path path;
+  };
+  std::vector<Cached> all;
+  EvictStats st;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code e;
+    if (!it->is_regular_file(e)) continue;
+    const std::string name = it->path().filename().string();
+    if (name.ends_with(".silt-etag") || name.find(".silt-tmp-") != std::string::npos) continue;
+    const uint64_t size = it->file_size(e);
+    const fs::file_time_type used = it->last_write_time(e);
+    if (e) continue;  // gone meanwhile
+    all.push_back({used, size, it->path()});
+    st.left_bytes += size;
+  }
+  if (st.left_bytes <= max_bytes) return st;
+  std::sort(all.begin(), all.end(), [](const Cached& a, const Cached& b) { return a.used < b.used; });
+  const fs::file_time_type recent = fs::file_time_type::clock::now() - keep_recent;
+  for (const Cached& c : all) {
+    if (st.left_bytes <= max_bytes || c.used >= recent) break;
+    std::error_code e;
+    if (!fs::remove(c.path, e) || e) continue;
+    fs::remove(c.path.string() + ".silt-etag", e);
+    // Folders this left empty, up to the cache's own.
+    for (fs::path d = c.path.parent_path(); d.string().size() > dir.size(); d = d.parent_path()) {
+      if (!fs::is_empty(d, e) || e || !fs::remove(d, e)) break;
+    }
+    ++st.files;
+    st.bytes += c.size;
+    st.left_bytes -= c.size;
+  }
+  return st;
+}
+
 Result<std::string> MirrorLocation(const std::string& location, MirrorStats* stats) {
-  return MirrorOne(location, stats);
+  SILT_ASSIGN_OR_RETURN(const uint64_t limit, RemoteCacheLimit());
+  MirrorStats mine;
+  SILT_ASSIGN_OR_RETURN(std::string local, MirrorOne(location, &mine));
+  if (mine.fetched > 0) TrimCache(limit);
+  if (stats != nullptr) {
+    stats->objects += mine.objects;
+    stats->fetched += mine.fetched;
+    stats->fetched_bytes += mine.fetched_bytes;
+  }
+  return local;
 }
 
 std::string RemoteCacheDir() {
@@ -217,6 +297,22 @@ std::string CachedLocation(std::string_view path) {
 
 Result<std::string> MirrorRemoteLiterals(std::string_view sql, MirrorStats* stats) {
   if (sql.find("s3://") == std::string_view::npos) return std::string(sql);
+  SILT_ASSIGN_OR_RETURN(const uint64_t limit, RemoteCacheLimit());
+  MirrorStats mine;
+  SILT_ASSIGN_OR_RETURN(std::string out, MirrorLiterals(sql, &mine));
+  if (mine.fetched > 0) TrimCache(limit);
+  if (stats != nullptr) {
+    stats->objects += mine.objects;
+    stats->fetched += mine.fetched;
+    stats->fetched_bytes += mine.fetched_bytes;
+  }
+  return out;
+}
+
+namespace {
+
+// MirrorRemoteLiterals without the trimming.
+Result<std::string> MirrorLiterals(std::string_view sql, MirrorStats* stats) {
   std::string out;
   out.reserve(sql.size());
   std::map<std::string, std::string> done;
@@ -277,5 +373,7 @@ Result<std::string> MirrorRemoteLiterals(std::string_view sql, MirrorStats* stat
   }
   return out;
 }
+
+}  // namespace
 
 }  // namespace silt::query

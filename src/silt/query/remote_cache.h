@@ -11,6 +11,8 @@
 // arguments are left alone.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -20,6 +22,22 @@ namespace silt::query {
 
 // Where the cache lives: $SILT_CACHE_DIR, else $XDG_CACHE_HOME/silt, else ~/.cache/silt.
 std::string RemoteCacheDir();
+
+// How large the cache may grow: $SILT_CACHE_MAX ("50GiB"; "0" = no limit), else 10 GiB.
+// InvalidArgument for a value that is not a size.
+Result<uint64_t> RemoteCacheLimit();
+
+struct EvictStats {
+  uint64_t files = 0;       // cached objects removed
+  uint64_t bytes = 0;       // their bytes
+  uint64_t left_bytes = 0;  // what the cache holds afterwards
+};
+// Removes the least recently used cached objects (with their ETag notes) under `dir` until it
+// holds at most `max_bytes`. Objects used less than `keep_recent` ago stay whatever the size: a
+// statement of this or another silt process may be about to read them. Every mirroring that
+// downloads something ends with this, for RemoteCacheDir() and RemoteCacheLimit(), keeping the
+// last ten minutes' objects; each use of a cached object counts as using it (its mtime).
+EvictStats EvictCache(const std::string& dir, uint64_t max_bytes, std::chrono::seconds keep_recent);
 
 // The s3:// location ("s3://bucket/key") that a path inside the cache mirrors, or "" for a
 // path outside it: for messages about what a statement named.
