@@ -26,7 +26,7 @@ cd "$T" || exit 1
 # ---------------------------------------------------------------------------------------------
 # helpers
 
-source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
+source "$SRC/tests/lib.sh"
 # summary_value <convert stdout> <label>: the number after "  <label>" without thousands commas.
 summary_value() {
   awk -v k="$2" '$1 == k { gsub(",", "", $2); print $2; exit }' <<<"$1"

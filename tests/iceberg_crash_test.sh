@@ -25,6 +25,7 @@ fi
 SILT=$(realpath "$1")
 ITERATIONS=${2:-24}
 RANDOM=${3:-$$}
+HERE=$(cd "$(dirname "$0")" && pwd)
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/silt-crash-test.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
@@ -33,7 +34,7 @@ unset SILT_WAREHOUSE SILT_CATALOG
 export SILT_WAREHOUSE="$T/wh"
 TABLE_DIR="$T/wh/crash/t"
 
-source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
+source "$HERE/lib.sh"
 now_ms() { date +%s%3N; }
 ms_to_s() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
 
