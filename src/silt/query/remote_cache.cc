@@ -205,10 +205,22 @@ Result<std::string> MirrorOne(const std::string& location, MirrorStats* stats) {
 
 Result<std::string> MirrorLiterals(std::string_view sql, MirrorStats* stats);
 
-// After downloads: the cache back under its limit (RemoteCacheLimit), keeping what the last
-// ten minutes used.
-void TrimCache(uint64_t limit) {
-  if (limit > 0) EvictCache(RemoteCacheDir() + "/s3", limit, std::chrono::minutes(10));
+// Runs `mirror` (which adds to the MirrorStats it is given); when it downloaded anything, brings
+// the cache back under RemoteCacheLimit(), keeping what the last ten minutes used.
+template <class Mirror>
+Result<std::string> MirrorThenTrim(MirrorStats* stats, const Mirror& mirror) {
+  SILT_ASSIGN_OR_RETURN(const uint64_t limit, RemoteCacheLimit());
+  MirrorStats mine;
+  SILT_ASSIGN_OR_RETURN(std::string local, mirror(&mine));
+  if (mine.fetched > 0 && limit > 0) {
+    EvictCache(RemoteCacheDir() + "/s3", limit, std::chrono::minutes(10));
+  }
+  if (stats != nullptr) {
+    stats->objects += mine.objects;
+    stats->fetched += mine.fetched;
+    stats->fetched_bytes += mine.fetched_bytes;
+  }
+  return local;
 }
 
 }  // namespace
@@ -264,16 +276,7 @@ EvictStats EvictCache(const std::string& dir, uint64_t max_bytes, std::chrono::s
 }
 
 Result<std::string> MirrorLocation(const std::string& location, MirrorStats* stats) {
-  SILT_ASSIGN_OR_RETURN(const uint64_t limit, RemoteCacheLimit());
-  MirrorStats mine;
-  SILT_ASSIGN_OR_RETURN(std::string local, MirrorOne(location, &mine));
-  if (mine.fetched > 0) TrimCache(limit);
-  if (stats != nullptr) {
-    stats->objects += mine.objects;
-    stats->fetched += mine.fetched;
-    stats->fetched_bytes += mine.fetched_bytes;
-  }
-  return local;
+  return MirrorThenTrim(stats, [&](MirrorStats* mine) { return MirrorOne(location, mine); });
 }
 
 std::string RemoteCacheDir() {
@@ -297,16 +300,7 @@ std::string CachedLocation(std::string_view path) {
 
 Result<std::string> MirrorRemoteLiterals(std::string_view sql, MirrorStats* stats) {
   if (sql.find("s3://") == std::string_view::npos) return std::string(sql);
-  SILT_ASSIGN_OR_RETURN(const uint64_t limit, RemoteCacheLimit());
-  MirrorStats mine;
-  SILT_ASSIGN_OR_RETURN(std::string out, MirrorLiterals(sql, &mine));
-  if (mine.fetched > 0) TrimCache(limit);
-  if (stats != nullptr) {
-    stats->objects += mine.objects;
-    stats->fetched += mine.fetched;
-    stats->fetched_bytes += mine.fetched_bytes;
-  }
-  return out;
+  return MirrorThenTrim(stats, [&](MirrorStats* mine) { return MirrorLiterals(sql, mine); });
 }
 
 namespace {
