@@ -328,11 +328,13 @@ Result<std::unique_ptr<RunningStatement>> Database::Start(const std::string& ori
   }
   duckdb_destroy_result(&res);
   if (duckdb_prepare(run->conn_, sql.c_str(), &run->prepared_) == DuckDBError) {
-    return FailedText(duckdb_prepare_error(run->prepared_), "preparing a statement failed");
+    Status failed = FailedText(duckdb_prepare_error(run->prepared_), "preparing a statement failed");
+    return interrupt::Stopping() ? interrupt::AsStatus() : failed;
   }
   // Creating the pending result schedules the statement's tasks on DuckDB's threads.
   if (duckdb_pending_prepared(run->prepared_, &run->pending_) == DuckDBError) {
-    return FailedText(duckdb_pending_error(run->pending_), "starting a statement failed");
+    Status failed = FailedText(duckdb_pending_error(run->pending_), "starting a statement failed");
+    return interrupt::Stopping() ? interrupt::AsStatus() : failed;
   }
   return run;
 }

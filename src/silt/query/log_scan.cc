@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstring>
 #include <map>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -248,6 +250,20 @@ void ScanPlan::SetError(const Status& s) {
 Status ScanPlan::error() const {
   std::lock_guard<std::mutex> lock(mu_);
   return error_;
+}
+
+bool ScanPlan::Enter() {
+  in_flight_.fetch_add(1);
+  if (!closed_.load()) return true;
+  in_flight_.fetch_sub(1);
+  return false;
+}
+
+void ScanPlan::Leave() { in_flight_.fetch_sub(1); }
+
+void ScanPlan::Close() {
+  closed_.store(true);
+  while (in_flight_.load() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 UnitReader::UnitReader() = default;

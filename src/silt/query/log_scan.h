@@ -120,6 +120,14 @@ class ScanPlan {
   void SetError(const Status& s);
   Status error() const;
 
+  // Every scan call enters before it touches the plan's sinks (rejects, spill) and leaves
+  // after. Close() turns new calls away (Enter() is false: they end, empty) and waits for those
+  // under way. A statement that failed or was interrupted can still have DuckDB tasks scanning
+  // when its caller gives up on it: the caller closes the plan before its sinks go away.
+  bool Enter();
+  void Leave();
+  void Close();
+
  private:
   const formats::Format* format_;
   std::shared_ptr<const formats::Format> owner_;
@@ -128,6 +136,8 @@ class ScanPlan {
   std::vector<ScanUnit> units_;
   uint64_t total_bytes_ = 0;
   formats::RejectSink* rejects_ = nullptr;
+  std::atomic<int> in_flight_{0};
+  std::atomic<bool> closed_{false};
   formats::TimeWindow window_;
   bool has_window_ = false;
   std::optional<KeyPattern> pattern_;

@@ -511,7 +511,12 @@ void ReadLogFunction(duckdb_function_info info, duckdb_data_chunk output) {
   auto* ls = static_cast<LocalState*>(duckdb_function_get_local_init_data(info));
   ScanPlan* plan = bd->plan.get();
   ls->batch->Clear();
+  if (!plan->Enter()) {  // its caller gave up on the statement
+    duckdb_data_chunk_set_size(output, 0);
+    return;
+  }
   FillBatch(plan, gs, ls, false);
+  plan->Leave();
   Status err = plan->error();
   if (!err.ok()) {
     duckdb_function_set_error(info, err.message().c_str());
@@ -526,10 +531,15 @@ void ReadLogRejectsFunction(duckdb_function_info info, duckdb_data_chunk output)
   auto* gs = static_cast<GlobalState*>(duckdb_function_get_init_data(info));
   auto* ls = static_cast<LocalState*>(duckdb_function_get_local_init_data(info));
   ScanPlan* plan = bd->plan.get();
+  if (!plan->Enter()) {
+    duckdb_data_chunk_set_size(output, 0);
+    return;
+  }
   while (ls->rejects.rows.empty()) {
     ls->batch->Clear();
     if (!FillBatch(plan, gs, ls, true) && ls->rejects.rows.empty()) break;
   }
+  plan->Leave();
   Status err = plan->error();
   if (!err.ok()) {
     duckdb_function_set_error(info, err.message().c_str());

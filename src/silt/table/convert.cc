@@ -385,6 +385,8 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     }
     SILT_RETURN_IF_ERROR(all->SetExtraColumns(std::move(pattern), options.source_columns));
   }
+  std::error_code exists_ec;
+  const bool out_existed = !out_uri.is_local() || fs::exists(out_uri.path, exists_ec);
   SILT_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> out, store::OpenStore(out_uri, true));
 
   // The run's identity: the format and the input locations as given (normalised).
@@ -448,12 +450,17 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   if (ec) return Status::IoError(fmt::format("creating {}: {}", staging.string(), ec.message()));
   struct Cleanup {
     fs::path dir;
+    fs::path created_output;  // a local output folder this run made: removed when left empty
     ~Cleanup() {
       std::error_code e;
       fs::remove_all(dir, e);
       fs::remove(dir.parent_path(), e);  // _silt/staging, when no other run is staging
+      if (!created_output.empty()) {
+        fs::remove(created_output / "_silt", e);  // a failed first run: nothing else in it
+        fs::remove(created_output, e);
+      }
     }
-  } cleanup{staging};
+  } cleanup{staging, local_out && !out_existed ? root : fs::path()};
 
   JsonlRejects rejects((staging / "rejects.jsonl").string());
   summary.objects = all->object_count();
@@ -530,6 +537,14 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     std::shared_ptr<query::ScanPlan> plan;    // its counters
   };
   std::vector<StagedCopy> copies;
+  // However this function ends, no DuckDB task of a COPY that failed or was interrupted still
+  // scans into the rejects file, the spill or staging once they go (ScanPlan::Close).
+  struct ClosePlans {
+    std::vector<StagedCopy>& copies;
+    ~ClosePlans() {
+      for (auto& c : copies) c.plan->Close();
+    }
+  } close_plans{copies};
   struct Copy {
     std::shared_ptr<query::ScanPlan> plan;
     uint64_t plan_id = 0;
@@ -694,6 +709,7 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
       g.insert(g.end(), unknown.begin(), unknown.end());
     }
     PartitionSpill spill(staging / "spill", bucket_of);
+    ClosePlans close_before_spill{copies};
     auto window_for = [&](int64_t bucket) {
       formats::TimeWindow w;
       w.time_column = tcol;
