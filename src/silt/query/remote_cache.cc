@@ -1,11 +1,14 @@
 #include "silt/query/remote_cache.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -48,6 +51,17 @@ std::string CallBefore(std::string_view sql, size_t pos) {
   std::string name(sql.substr(i, end - i));
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return name;
+}
+
+// The cache paths this process has mirrored: never evicted while it runs (a view created in
+// `silt sql` reads them without mirroring again).
+std::set<std::string>& Mirrored() {
+  static auto* paths = new std::set<std::string>();
+  return *paths;
+}
+std::mutex& MirroredMutex() {
+  static auto* mu = new std::mutex();
+  return *mu;
 }
 
 // Downloads one object version to `path` (through a temporary file and a rename).
@@ -124,6 +138,10 @@ Result<std::string> MirrorOne(const std::string& location, MirrorStats* stats) {
     if (CachedEtag(local) != o.version.etag || ::utimensat(AT_FDCWD, local.c_str(), nullptr, 0) != 0) {
       to_fetch.emplace_back(&o, local);
     }
+  }
+  {
+    std::lock_guard<std::mutex> lock(MirroredMutex());
+    Mirrored().insert(wanted.begin(), wanted.end());
   }
   // Fetch in parallel (S3 likes several connections); the store bounds requests in flight.
   std::atomic<size_t> next{0};
@@ -212,8 +230,10 @@ Result<std::string> MirrorThenTrim(MirrorStats* stats, const Mirror& mirror) {
   SILT_ASSIGN_OR_RETURN(const uint64_t limit, RemoteCacheLimit());
   MirrorStats mine;
   SILT_ASSIGN_OR_RETURN(std::string local, mirror(&mine));
-  if (mine.fetched > 0 && limit > 0) {
-    EvictCache(RemoteCacheDir() + "/s3", limit, std::chrono::minutes(10));
+  if (mine.fetched > 0) {
+    std::lock_guard<std::mutex> lock(MirroredMutex());
+    EvictCache(RemoteCacheDir() + "/s3", limit > 0 ? limit : UINT64_MAX, std::chrono::minutes(10),
+               Mirrored());
   }
   if (stats != nullptr) {
     stats->objects += mine.objects;
@@ -235,7 +255,8 @@ Result<uint64_t> RemoteCacheLimit() {
   return n;
 }
 
-EvictStats EvictCache(const std::string& dir, uint64_t max_bytes, std::chrono::seconds keep_recent) {
+EvictStats EvictCache(const std::string& dir, uint64_t max_bytes, std::chrono::seconds keep_recent,
+                      const std::set<std::string>& keep) {
   struct Cached {
     fs::file_time_type used;
     uint64_t size;
@@ -249,7 +270,13 @@ EvictStats EvictCache(const std::string& dir, uint64_t max_bytes, std::chrono::s
     std::error_code e;
     if (!it->is_regular_file(e)) continue;
     const std::string name = it->path().filename().string();
-    if (name.ends_with(".silt-etag") || name.find(".silt-tmp-") != std::string::npos) continue;
+    if (name.ends_with(".silt-etag")) continue;
+    if (const size_t t = name.rfind(".silt-tmp-"); t != std::string::npos) {
+      // A download in progress, or one whose process was killed (nothing else removes it).
+      const long pid = std::strtol(name.c_str() + t + 10, nullptr, 10);
+      if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(it->path(), e);
+      continue;
+    }
     const uint64_t size = it->file_size(e);
     const fs::file_time_type used = it->last_write_time(e);
     if (e) continue;  // gone meanwhile
@@ -261,6 +288,7 @@ EvictStats EvictCache(const std::string& dir, uint64_t max_bytes, std::chrono::s
   const fs::file_time_type recent = fs::file_time_type::clock::now() - keep_recent;
   for (const Cached& c : all) {
     if (st.left_bytes <= max_bytes || c.used >= recent) break;
+    if (keep.count(c.path.string()) > 0) continue;  // counted, never removed
     std::error_code e;
     if (!fs::remove(c.path, e) || e) continue;
     fs::remove(c.path.string() + ".silt-etag", e);

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -33,11 +34,15 @@ struct EvictStats {
   uint64_t left_bytes = 0;  // what the cache holds afterwards
 };
 // Removes the least recently used cached objects (with their ETag notes) under `dir` until it
-// holds at most `max_bytes`. Objects used less than `keep_recent` ago stay whatever the size: a
-// statement of this or another silt process may be about to read them. Every mirroring that
-// downloads something ends with this, for RemoteCacheDir() and RemoteCacheLimit(), keeping the
-// last ten minutes' objects; each use of a cached object counts as using it (its mtime).
-EvictStats EvictCache(const std::string& dir, uint64_t max_bytes, std::chrono::seconds keep_recent);
+// holds at most `max_bytes`. Objects used less than `keep_recent` ago stay whatever the size (a
+// statement of this or another silt process may be about to read them), and so do the paths in
+// `keep`. Downloads left by processes that no longer run (".silt-tmp-<pid>") are removed.
+// Every mirroring that downloads something ends with this, for RemoteCacheDir() and
+// RemoteCacheLimit(), keeping the last ten minutes' objects and every object this process has
+// mirrored (a view created in `silt sql` names cache paths); each use of a cached object counts
+// as using it (its mtime).
+EvictStats EvictCache(const std::string& dir, uint64_t max_bytes, std::chrono::seconds keep_recent,
+                      const std::set<std::string>& keep = {});
 
 // The s3:// location ("s3://bucket/key") that a path inside the cache mirrors, or "" for a
 // path outside it: for messages about what a statement named.

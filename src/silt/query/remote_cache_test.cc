@@ -79,13 +79,26 @@ TEST_F(EvictCacheTest, RecentlyUsedObjectsStayEvenOverTheLimit) {
   EXPECT_EQ(st.left_bytes, 200u);
 }
 
-TEST_F(EvictCacheTest, DownloadsInProgressAreLeftAlone) {
-  const fs::path tmp = Put("host/b/x.parquet.silt-tmp-123", 500, hours(3));
+TEST_F(EvictCacheTest, DownloadsInProgressStayThoseOfEndedProcessesGo) {
+  // This process runs; pid 2^22 + 1 is above Linux's pid_max, so no process has it.
+  const fs::path running = Put("host/b/x.parquet.silt-tmp-" + std::to_string(::getpid()), 500, hours(3));
+  const fs::path ended = Put("host/b/z.parquet.silt-tmp-4194305", 500, hours(3));
   const fs::path obj = Put("host/b/y.parquet", 100, hours(3));
-  const EvictStats st = EvictCache(dir_.string(), 10, minutes(10));
+  const EvictStats st = EvictCache(dir_.string(), 1000, minutes(10));
+  EXPECT_EQ(st.files, 0u);
+  EXPECT_EQ(st.left_bytes, 100u) << "downloads are not cached objects";
+  EXPECT_TRUE(fs::exists(running));
+  EXPECT_FALSE(fs::exists(ended));
+  EXPECT_TRUE(fs::exists(obj));
+}
+
+TEST_F(EvictCacheTest, PathsToKeepStay) {
+  const fs::path kept = Put("host/b/view.parquet", 100, hours(9));
+  const fs::path other = Put("host/b/other.parquet", 100, hours(1));
+  const EvictStats st = EvictCache(dir_.string(), 10, minutes(10), {kept.string()});
   EXPECT_EQ(st.files, 1u);
-  EXPECT_TRUE(fs::exists(tmp));
-  EXPECT_FALSE(fs::exists(obj));
+  EXPECT_TRUE(fs::exists(kept));
+  EXPECT_FALSE(fs::exists(other));
 }
 
 TEST_F(EvictCacheTest, AMissingCacheIsEmpty) {
