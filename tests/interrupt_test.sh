@@ -67,7 +67,25 @@ local)
   check_eq "no Parquet file published" "" "$(find out -name '*.parquet' 2>/dev/null)"
   check_eq "no run manifest" "" "$(find out -path '*_silt/runs/*' -type f 2>/dev/null)"
   check_eq "no staging left" "" "$(find out -path '*staging*' 2>/dev/null)"
+  check_eq "no output folder left by a first run" "" "$(ls -d out 2>/dev/null)"
   check_eq "no temporary file left" "" "$(ls -A "$TMPDIR")"
+
+  # 1b. Signals at any moment of a conversion whose rows are spilled between partitions
+  # (--partition-by hour): every run ends with 143 (or 0 when it was done), never a crash.
+  codes=""
+  for i in $(seq 16); do
+    rm -rf outh
+    "$SILT" convert --format s3_access --input raw --output outh --partition-by hour --threads 2 \
+      >/dev/null 2>&1 &
+    PID=$!
+    sleep "0.$(( (i * 7) % 12 + 1 ))"
+    kill -TERM "$PID" 2>/dev/null
+    wait "$PID"
+    codes+=" $?"
+  done
+  check_eq "16 conversions stopped at different moments: no crash" "" \
+    "$(tr ' ' '\n' <<<"$codes" | grep -vxE '|0|143')"
+  check_eq "and no staging left" "" "$(find outh -path '*staging*' 2>/dev/null)"
 
   # 2. A re-run interrupted leaves the previous output whole.
   run_cmd "$SILT" convert --format s3_access --input raw --output out --threads 2 -q
@@ -81,6 +99,27 @@ local)
   check_contains "it names the signal" "$(cat c2.log)" "stopped by SIGTERM"
   check_eq "the previous output's files are unchanged" "$FILES_BEFORE" "$(cd out && find . -type f | sort | xargs md5sum)"
   check_eq "and answer as before" "$BEFORE" "$(answer "SELECT count(*), sum(bytes_sent) FROM 'out'")"
+
+  # 2b. A query written to a file (-o) and stopped leaves the previous file as it was.
+  echo "previous" > result.csv
+  start_bg o.log "$SILT" sql -o result.csv --format csv "SELECT range, range * 2 FROM range(40000000)"
+  sleep 0.8
+  stop_with TERM
+  check_eq "silt sql -o stopped: exit code 143" 143 "$RC"
+  check_eq "the previous result file is untouched" "previous" "$(cat result.csv)"
+  check_eq "no temporary output file" "" "$(ls -A | grep silt-tmp)"
+
+  # 2c. Statements read from a pipe that stays open: SIGTERM still ends silt.
+  mkfifo statements
+  exec 3<>statements  # a writer that stays
+  echo "SELECT 1;" >&3
+  "$SILT" sql <statements >/dev/null 2>&1 &
+  PID=$!
+  sleep 0.5
+  stop_with TERM
+  exec 3>&-
+  check_eq "silt sql reading an open pipe: exit code 143" 143 "$RC"
+  check_quick "sql reading standard input"
 
   # 3. A query is cancelled.
   start_bg q.log "$SILT" sql "SELECT count(*) FROM range(100000000000) a, range(10) b"
@@ -126,6 +165,26 @@ s3)
   check_quick "cp"
   CLEAN=$(sdk delete "$B" "$P/cp/")
   check_contains "no object and no open upload left" "$CLEAN" '"deleted":0,"aborted_uploads":0'
+
+  # 1b. Signals at moments around the requests that create and complete uploads: never an
+  # upload left open, and the exit code tells the truth (130: nothing stored, 0: stored).
+  head -c $((48 * 1024 * 1024)) /dev/urandom > mid.bin
+  for d in 0.02 0.04 0.06 0.08 0.15 0.25 0.35 0.45; do
+    for how in "multipart_threshold=8MiB" "multipart_threshold=100MiB"; do
+      "$SILT" cp mid.bin "s3://$B/$P/t/mid.bin" --s3 "$how" --s3 part_size=5MiB >/dev/null 2>&1 &
+      PID=$!
+      sleep "$d"
+      kill -INT "$PID" 2>/dev/null
+      wait "$PID"
+      RC=$?
+      CLEAN=$(sdk delete "$B" "$P/t/")
+      case "$RC:$CLEAN" in
+        '130:{"deleted":0,"aborted_uploads":0}' | '0:{"deleted":1,"aborted_uploads":0}') ;;
+        *) fail "cp ($how) stopped after ${d} s: exit $RC, left $CLEAN" ;;
+      esac
+    done
+  done
+  pass "cp stopped at 16 moments: no open upload, exit codes true to what was stored"
 
   # 2. A conversion interrupted while publishing to S3 removes what it had uploaded.
   "$SILT" gen s3_access --output raw --bytes 96MiB --days 3 --objects 12 --seed 6 >/dev/null

@@ -3,6 +3,7 @@
 #include "silt/cli/table_cli.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -359,14 +361,39 @@ int RunQuery(query::Database& db, const std::string& sql, const query::PrintOpti
   return rc;
 }
 
+// A file output (-o) is written under a temporary name beside it and renamed over it once
+// complete: a failed or interrupted statement leaves the previous file, or none, never a
+// truncated one. Outputs that are not regular files (/dev/stdout, a FIFO) are written as named.
+struct OutputFile {
+  explicit OutputFile(const std::string& output) : final_path(output), path(output) {
+    struct stat sb;
+    if (output.empty() || (::stat(output.c_str(), &sb) == 0 && !S_ISREG(sb.st_mode))) return;
+    const std::filesystem::path p(output);
+    path = (p.parent_path() / fmt::format(".silt-tmp-{}-{}", p.filename().string(), ::getpid()))
+               .string();
+  }
+  ~OutputFile() {
+    if (path != final_path) ::unlink(path.c_str());  // not committed
+  }
+  Status Commit() {
+    if (path == final_path) return Status::OK();
+    if (::rename(path.c_str(), final_path.c_str()) != 0) return ErrnoStatus("renaming to", final_path, errno);
+    path = final_path;
+    return Status::OK();
+  }
+  std::string final_path;
+  std::string path;  // where to write
+};
+
 int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOptions& po,
                const std::string& output_format, const std::string& output, bool announce) {
   const uint64_t rejects_before = query::ReadLogRejectsSeen();
   const std::vector<std::string> statements = query::SplitStatements(sql);
   if (statements.empty()) return Fail(Status::InvalidArgument("no SQL statement given"));
+  OutputFile file(output);
   FILE* out = stdout;
   if (!output.empty() && output_format != "parquet") {
-    out = std::fopen(output.c_str(), "w");
+    out = std::fopen(file.path.c_str(), "w");
     if (out == nullptr) return Fail(ErrnoStatus("opening", output, errno));
   }
   int rc = 0;
@@ -379,8 +406,9 @@ int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOp
         break;
       }
       auto bound = BindTables(db, statements[i]);
-      Status s = bound.ok() ? db.Exec(fmt::format("COPY ({}\n) TO {} (FORMAT parquet, COMPRESSION zstd)",
-                                                  *bound, query::SqlQuote(output)))
+      Status s = bound.ok() ? db.Exec(fmt::format("COPY ({}\n) TO {} (FORMAT parquet, COMPRESSION zstd, "
+                                                  "USE_TMP_FILE false)",
+                                                  *bound, query::SqlQuote(file.path)))
                             : bound.status();
       if (!s.ok()) {
         rc = Fail(ExplainUnknownTable(s, statements[i]));
@@ -418,7 +446,11 @@ int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOp
     printed = true;
     if (!s.ok()) rc = Fail(s);
   }
-  if (out != stdout) std::fclose(out);
+  if (out != stdout && std::fclose(out) != 0 && rc == 0) rc = Fail(ErrnoStatus("writing", output, errno));
+  if (rc == 0) {
+    Status committed = file.Commit();
+    if (!committed.ok()) rc = Fail(committed);
+  }
   const uint64_t rejected = query::ReadLogRejectsSeen() - rejects_before;
   if (rejected > 0) {
     fmt::print(stderr,
@@ -433,6 +465,27 @@ int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOp
 
 namespace {
 
+// All of standard input. Ctrl-C ends the wait (a read interrupted by a signal resumes, so a
+// plain read of a pipe that stays open would never return).
+Result<std::string> ReadStandardInput() {
+  std::string all;
+  char buf[1 << 16];
+  for (;;) {
+    if (interrupt::Stopping()) return interrupt::AsStatus();
+    pollfd p{STDIN_FILENO, POLLIN, 0};
+    const int ready = ::poll(&p, 1, 100);
+    if (ready < 0 && errno != EINTR) return ErrnoStatus("poll", "standard input", errno);
+    if (ready <= 0) continue;
+    const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return ErrnoStatus("read", "standard input", errno);
+    }
+    if (n == 0) return all;
+    all.append(buf, static_cast<size_t>(n));
+  }
+}
+
 // silt sql --into ns.name "SELECT ...": one snapshot with the query's rows.
 int RunInto(query::Database& db, std::string sql, const std::string& table_name,
             const std::string& partition_by, const std::string& warehouse_dir,
@@ -440,8 +493,9 @@ int RunInto(query::Database& db, std::string sql, const std::string& table_name,
   auto mode = table::ParseSchemaMode(schema_mode);
   if (!mode.ok()) return Fail(mode.status());
   if (sql.empty()) {
-    std::string all((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    sql = all;
+    auto all = ReadStandardInput();
+    if (!all.ok()) return Fail(all.status());
+    sql = std::move(*all);
   }
   sql = StripSemicolons(sql);
   if (sql.empty()) return Fail(Status::InvalidArgument("--into needs a query (argument or standard input)"));
@@ -616,12 +670,16 @@ void AddSql(CLI::App& app, int* exit_code) {
     }
     const bool interactive = isatty(STDIN_FILENO) != 0;
     if (!interactive) {
-      std::string all((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-      if (StripSemicolons(all).empty()) {
+      auto all = ReadStandardInput();
+      if (!all.ok()) {
+        *exit_code = Fail(all.status());
+        return;
+      }
+      if (StripSemicolons(*all).empty()) {
         *exit_code = Fail(Status::InvalidArgument("no query given (argument or standard input)"));
         return;
       }
-      *exit_code = RunQuery(**db, all, po, o->format, o->output);
+      *exit_code = RunQuery(**db, *all, po, o->format, o->output);
       return;
     }
     fmt::print("silt sql — DuckDB SQL with read_log(); end statements with ';', .quit to leave\n");
@@ -633,6 +691,7 @@ void AddSql(CLI::App& app, int* exit_code) {
       std::fflush(stdout);
       if (!std::getline(std::cin, line)) {
         if (!interrupt::Requested()) break;  // end of input
+        if (interrupt::Signal() == SIGTERM) break;
         interrupt::Reset();
         std::cin.clear();
         clearerr(stdin);
@@ -640,6 +699,8 @@ void AddSql(CLI::App& app, int* exit_code) {
         std::fputs("\n", stdout);
         continue;
       }
+      // A Ctrl-C between the prompt and the read (no read to end) cleared nothing typed yet.
+      if (interrupt::Requested() && interrupt::Signal() != SIGTERM) interrupt::Reset();
       if (buffer.empty() && (line == ".quit" || line == ".exit" || line == "\\q")) break;
       buffer += line + "\n";
       if (StripSemicolons(buffer).empty()) {
@@ -650,12 +711,14 @@ void AddSql(CLI::App& app, int* exit_code) {
       while (!trimmed.empty() && isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.pop_back();
       if (!trimmed.empty() && trimmed.back() == ';') {
         RunQuery(**db, buffer, po, "table", "");
-        interrupt::Reset();  // a cancelled statement has been reported
         buffer.clear();
+        if (interrupt::Signal() == SIGTERM) break;
+        interrupt::Reset();  // a cancelled statement has been reported
       }
     }
     fmt::print("\n");
-    *exit_code = 0;
+    // SIGTERM ends the session (Ctrl-C only cancels).
+    *exit_code = interrupt::Signal() == SIGTERM ? interrupt::ExitCode() : 0;
   });
 }
 
@@ -1032,13 +1095,13 @@ void AddCp(CLI::App& app, int* exit_code) {
     Status first;
     auto worker = [&] {
       while (true) {
+        size_t i = next.fetch_add(1);
+        if (i >= jobs.size()) return;  // all copied: a late Ctrl-C changes nothing
         if (interrupt::Stopping()) {
           std::lock_guard<std::mutex> lock(mu);
           if (first.ok()) first = interrupt::AsStatus();
           return;
         }
-        size_t i = next.fetch_add(1);
-        if (i >= jobs.size()) return;
         auto n = CopyOne(*src, jobs[i].first, *dst, jobs[i].second, put);
         if (!n.ok()) {
           std::lock_guard<std::mutex> lock(mu);

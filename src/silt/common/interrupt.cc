@@ -2,11 +2,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -16,6 +19,7 @@ namespace silt::interrupt {
 namespace {
 
 std::atomic<int> g_signal{0};   // the first signal's number; 0 = none
+std::atomic<int64_t> g_first_ns{0};  // when it came (CLOCK_MONOTONIC)
 std::atomic<bool> g_interactive{false};
 int g_pipe[2] = {-1, -1};       // the handler writes a byte; the watcher reads it
 thread_local int t_cleanup_depth = 0;
@@ -34,12 +38,24 @@ Hooks& TheHooks() {
 void RunHooks() {
   Hooks& h = TheHooks();
   std::lock_guard<std::mutex> lock(h.mu);
+  if (!Requested()) return;  // Reset() meanwhile: the next statement must not be interrupted
   for (auto& [id, fn] : h.fns) fn();
+}
+
+int64_t MonotonicNs() {  // async-signal-safe
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
 // Runs the hooks when a signal arrives, and again while the request stands (a statement that
 // starts after its connection was interrupted clears DuckDB's flag).
 void Watch() {
+  // Its message to a closed standard error must fail, not end silt before it cleans up.
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
   for (;;) {
     char b;
     const ssize_t n = ::read(g_pipe[0], &b, 1);
@@ -65,6 +81,8 @@ void StartWatcher() {
   static std::once_flag once;
   std::call_once(once, [] {
     if (::pipe2(g_pipe, O_CLOEXEC) != 0) return;
+    // The handler never blocks: a full pipe already holds a wake-up.
+    ::fcntl(g_pipe[1], F_SETFL, ::fcntl(g_pipe[1], F_GETFL) | O_NONBLOCK);
     std::thread(Watch).detach();
   });
 }
@@ -79,7 +97,14 @@ void Notify() {
 extern "C" void OnSignal(int sig) {
   const int saved_errno = errno;
   int expected = 0;
+  const int64_t now = MonotonicNs();
   if (!g_signal.compare_exchange_strong(expected, sig)) {
+    // At a prompt, a Ctrl-C pressed twice in quick succession still only cancels.
+    if (g_interactive.load() && sig == SIGINT && expected == SIGINT &&
+        now - g_first_ns.load() < 2000000000) {
+      errno = saved_errno;
+      return;
+    }
     // A second signal: end at once, as without a handler (the default action on return).
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
@@ -88,6 +113,7 @@ extern "C" void OnSignal(int sig) {
     sigaction(sig, &dfl, nullptr);
     raise(sig);
   } else {
+    g_first_ns.store(now);
     Notify();
   }
   errno = saved_errno;
@@ -113,6 +139,8 @@ void InstallHandlers(Mode mode) {
 
 bool Requested() { return g_signal.load(std::memory_order_relaxed) != 0; }
 
+int Signal() { return g_signal.load(); }
+
 bool Stopping() { return t_cleanup_depth == 0 && Requested(); }
 
 Status AsStatus() {
@@ -129,7 +157,12 @@ int ExitCode() {
   return sig == 0 ? 1 : 128 + sig;
 }
 
-void Reset() { g_signal.store(0); }
+void Reset() {
+  // Under the hooks' lock: once Reset returns, no hook runs for the signal it forgets.
+  Hooks& h = TheHooks();
+  std::lock_guard<std::mutex> lock(h.mu);
+  g_signal.store(0);
+}
 
 void RequestForTest(int signal) {
   StartWatcher();
@@ -154,5 +187,6 @@ void RemoveHook(int id) {
 
 CleanupScope::CleanupScope() { ++t_cleanup_depth; }
 CleanupScope::~CleanupScope() { --t_cleanup_depth; }
+bool InCleanup() { return t_cleanup_depth > 0; }
 
 }  // namespace silt::interrupt

@@ -25,6 +25,8 @@ void InstallHandlers(Mode mode = Mode::kBatch);
 
 // Whether a signal asked silt to stop. Any thread, any time.
 bool Requested();
+// Which signal (SIGINT, SIGTERM), 0 when none.
+int Signal();
 // Requested(), unless this thread is inside a CleanupScope: what work that should end early
 // (a transfer, a retry, a loop over objects) checks.
 bool Stopping();
@@ -48,6 +50,7 @@ void RemoveHook(int id);
 // While one is alive on a thread, Stopping() is false there: the clean-up that follows an
 // interrupt (aborting a multipart upload, deleting what a run had published) is not itself cut
 // short.
+// InCleanup() tells whether one is alive on this thread (for work handed to other threads).
 class CleanupScope {
  public:
   CleanupScope();
@@ -55,5 +58,6 @@ class CleanupScope {
   CleanupScope(const CleanupScope&) = delete;
   CleanupScope& operator=(const CleanupScope&) = delete;
 };
+bool InCleanup();
 
 }  // namespace silt::interrupt

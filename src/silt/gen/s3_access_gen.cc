@@ -1244,6 +1244,7 @@ Result<S3AccessGenSummary> GenerateS3Access(const S3AccessGenOptions& options, s
   S3AccessGenSummary summary;
   int64_t prev_delivery = std::numeric_limits<int64_t>::min();
   for (uint64_t i = 0; i < objects; ++i) {
+    if (interrupt::Stopping()) return interrupt::AsStatus();
     const uint64_t cumulative = base_share * (i + 1) + std::min(i + 1, extra);
     const uint64_t goal = cumulative > summary.bytes ? cumulative - summary.bytes : 1;
     // This object's slice of the time range: [t0, t1).
@@ -1290,7 +1291,6 @@ Result<S3AccessGenSummary> GenerateS3Access(const S3AccessGenOptions& options, s
     ++summary.objects;
     summary.bytes += buf.size();
     if (progress) progress(summary.bytes);
-    if (interrupt::Stopping()) return interrupt::AsStatus();
   }
   return summary;
 }

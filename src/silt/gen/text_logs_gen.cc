@@ -130,6 +130,7 @@ Result<TextLogGenSummary> GenerateTextLogs(const TextLogGenOptions& options, sto
   const std::string header = "event_time,user_id,action,success,resource,bytes,ip\n";
   for (int day = 0; day < options.days; ++day) {
     for (uint64_t n = 0; n < per_day_objects; ++n) {
+      if (interrupt::Stopping()) return interrupt::AsStatus();
       buf.clear();
       std::string key;
       const std::string date = FormatDate(start_day + day);
@@ -158,7 +159,6 @@ Result<TextLogGenSummary> GenerateTextLogs(const TextLogGenOptions& options, sto
       summary.lines += lines;
       summary.bytes += buf.size();
       if (progress) progress(summary.bytes);
-      if (interrupt::Stopping()) return interrupt::AsStatus();
     }
   }
   return summary;

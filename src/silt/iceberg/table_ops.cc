@@ -4,6 +4,7 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "silt/common/interrupt.h"
 #include "silt/common/strings.h"
 #include "silt/iceberg/ids.h"
 
@@ -121,6 +122,8 @@ Status TableIO::WriteNew(std::string_view uri, std::string_view data) const {
 }
 
 Status TableIO::Delete(const std::vector<std::string>& uris) const {
+  // Deleting is how a failed or interrupted commit cleans up: not cut short by Ctrl-C.
+  interrupt::CleanupScope cleanup;
   std::vector<std::string> keys;
   for (const auto& uri : uris) {
     SILT_ASSIGN_OR_RETURN(std::string key, KeyOf(uri));

@@ -50,7 +50,7 @@ class TableIO {
   Result<std::string> Read(std::string_view uri) const;
   // Put-if-absent: AlreadyExists when the object exists (nothing changed).
   Status WriteNew(std::string_view uri, std::string_view data) const;
-  // Deletes objects; missing ones are not an error.
+  // Deletes objects; missing ones are not an error. Runs to its end after Ctrl-C too.
   Status Delete(const std::vector<std::string>& uris) const;
 
  private:

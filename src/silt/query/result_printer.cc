@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "silt/common/interrupt.h"
 #include "silt/common/strings.h"
 
 namespace silt::query {
@@ -79,6 +80,7 @@ Status PrintResult(QueryResult& result, const PrintOptions& options, FILE* out,
   const uint64_t rows = result.row_count();
   std::string buf;
   auto flush = [&]() -> Status {
+    if (interrupt::Stopping()) return interrupt::AsStatus();  // every 64 KiB of output
     if (!buf.empty() && std::fwrite(buf.data(), 1, buf.size(), out) != buf.size()) {
       return Status::IoError("writing the result failed");
     }

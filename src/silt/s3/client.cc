@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -628,12 +629,23 @@ Result<ObjectInfo> S3Client::Upload(std::string_view bucket, std::string_view ke
   if (size <= settings_.multipart_threshold) return PutObject(bucket, key, body, params);
   const uint64_t part_size = std::max<uint64_t>(settings_.part_size, (size + 9999) / 10000);
   const int parts = static_cast<int>((size + part_size - 1) / part_size);
-  SILT_ASSIGN_OR_RETURN(std::string upload_id, CreateMultipartUpload(bucket, key, params));
+  // The upload exists once the server has created it: that request is not cut short by Ctrl-C
+  // (its id would be lost and the upload left open); Ctrl-C is checked right after it.
+  const bool cleaning_up = interrupt::InCleanup();
+  Result<std::string> created = [&] {
+    interrupt::CleanupScope create;
+    return CreateMultipartUpload(bucket, key, params);
+  }();
+  SILT_RETURN_IF_ERROR(created.status());
+  const std::string upload_id = *created;
   std::vector<std::string> etags(parts);
   std::atomic<int> next{0};
   std::mutex err_mu;
-  Status first_error;
+  Status first_error = interrupt::Stopping() ? interrupt::AsStatus() : Status::OK();
   auto worker = [&] {
+    // Parts of an upload made while cleaning up (a run's manifest) are cleaning up too.
+    std::optional<interrupt::CleanupScope> inherited;
+    if (cleaning_up) inherited.emplace();
     while (true) {
       {
         std::lock_guard<std::mutex> lock(err_mu);
@@ -659,9 +671,11 @@ Result<ObjectInfo> S3Client::Upload(std::string_view bucket, std::string_view ke
   for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
-  Result<ObjectInfo> done = first_error.ok()
-                                ? CompleteMultipartUpload(bucket, key, upload_id, etags, params.if_none_match)
-                                : Result<ObjectInfo>(first_error);
+  Result<ObjectInfo> done = [&]() -> Result<ObjectInfo> {
+    if (!first_error.ok()) return first_error;
+    interrupt::CleanupScope complete;  // every part is there: finish, as a single PUT would
+    return CompleteMultipartUpload(bucket, key, upload_id, etags, params.if_none_match);
+  }();
   if (!done.ok()) {
     interrupt::CleanupScope cleanup;  // aborted after Ctrl-C too: open uploads are billed
     Status abort = AbortMultipartUpload(bucket, key, upload_id);
@@ -683,9 +697,14 @@ Result<ObjectInfo> S3Client::Copy(std::string_view bucket, std::string_view from
   const uint64_t part_size = std::max<uint64_t>(std::max<uint64_t>(settings_.part_size, 64ull << 20),
                                                 (src.size + 9999) / 10000);
   const int parts = static_cast<int>((src.size + part_size - 1) / part_size);
-  SILT_ASSIGN_OR_RETURN(std::string upload_id, CreateMultipartUpload(bucket, to, params));
+  Result<std::string> created = [&] {
+    interrupt::CleanupScope create;  // as in Upload
+    return CreateMultipartUpload(bucket, to, params);
+  }();
+  SILT_RETURN_IF_ERROR(created.status());
+  const std::string upload_id = *created;
   std::vector<std::string> etags;
-  Status err;
+  Status err = interrupt::Stopping() ? interrupt::AsStatus() : Status::OK();
   for (int i = 0; i < parts && err.ok(); ++i) {
     uint64_t first = static_cast<uint64_t>(i) * part_size;
     uint64_t last = std::min(src.size, first + part_size) - 1;
@@ -693,8 +712,11 @@ Result<ObjectInfo> S3Client::Copy(std::string_view bucket, std::string_view from
     if (etag.ok()) etags.push_back(*etag);
     else err = etag.status();
   }
-  Result<ObjectInfo> done = err.ok() ? CompleteMultipartUpload(bucket, to, upload_id, etags)
-                                     : Result<ObjectInfo>(err);
+  Result<ObjectInfo> done = [&]() -> Result<ObjectInfo> {
+    if (!err.ok()) return err;
+    interrupt::CleanupScope complete;
+    return CompleteMultipartUpload(bucket, to, upload_id, etags);
+  }();
   if (!done.ok()) {
     interrupt::CleanupScope cleanup;
     (void)AbortMultipartUpload(bucket, to, upload_id);

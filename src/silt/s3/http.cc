@@ -152,8 +152,15 @@ int OnSeek(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
-int OnProgress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return interrupt::Stopping() ? 1 : 0;
+// Ctrl-C ends a transfer while its request body is still being sent, or while a GET's response
+// arrives. A request whose body has been sent whole is left to finish: the server may already
+// have acted on it (a PUT stored), and its answer is what tells.
+int OnProgress(void* p, curl_off_t, curl_off_t, curl_off_t, curl_off_t ulnow) {
+  if (!interrupt::Stopping()) return 0;
+  const HttpRequest& r = *static_cast<const HttpRequest*>(p);
+  const uint64_t body = r.body_size();
+  if (body > 0) return static_cast<uint64_t>(ulnow) < body ? 1 : 0;
+  return r.method == "GET" ? 1 : 0;
 }
 
 class CurlTransport : public HttpTransport {
@@ -231,6 +238,7 @@ class CurlTransport : public HttpTransport {
     // Ctrl-C ends a transfer in progress (curl calls this at least once a second).
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &request);
 
     CURLcode rc = curl_easy_perform(h);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response->status);

@@ -245,13 +245,14 @@ Status PlaceDataFiles(Warehouse& warehouse, const iceberg::TableMetadata& metada
       if (e) {
         return fail(Status::IoError(fmt::format("moving {} to {}: {}", local_paths[i], local, e.message())));
       }
+      placed.push_back(uri);
     } else {
       store::PutOptions po;
       po.if_absent = true;
+      placed.push_back(uri);  // before: an upload that failed on the way may still have landed
       Status st = warehouse.store().PutFile(*key, local_paths[i], po).status();
       if (!st.ok()) return fail(st.WithContext("storing data files"));
     }
-    placed.push_back(uri);
     f.file_path = uri;
   }
   return Status::OK();

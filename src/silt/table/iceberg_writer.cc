@@ -923,6 +923,7 @@ static Result<AppendResult> AppendAttempt(Warehouse& warehouse, query::Database&
       });
   if (!committed.ok()) {
     // Delete the data files unless the commit may have happened after all.
+    interrupt::CleanupScope cleanup;  // after Ctrl-C too
     auto now = catalog::LoadTable(warehouse.catalog(), warehouse.io(), request.identifier);
     bool mine = false;
     if (now.ok()) {
