@@ -363,11 +363,12 @@ int RunQuery(query::Database& db, const std::string& sql, const query::PrintOpti
 
 // A file output (-o) is written under a temporary name beside it and renamed over it once
 // complete: a failed or interrupted statement leaves the previous file, or none, never a
-// truncated one. Outputs that are not regular files (/dev/stdout, a FIFO) are written as named.
+// truncated one. Outputs that are not regular files (/dev/stdout, a FIFO, a symbolic link) are
+// written as named.
 struct OutputFile {
   explicit OutputFile(const std::string& output) : final_path(output), path(output) {
     struct stat sb;
-    if (output.empty() || (::stat(output.c_str(), &sb) == 0 && !S_ISREG(sb.st_mode))) return;
+    if (output.empty() || (::lstat(output.c_str(), &sb) == 0 && !S_ISREG(sb.st_mode))) return;
     const std::filesystem::path p(output);
     path = (p.parent_path() / fmt::format(".silt-tmp-{}-{}", p.filename().string(), ::getpid()))
                .string();
