@@ -109,6 +109,21 @@ local)
   check_eq "the previous result file is untouched" "previous" "$(cat result.csv)"
   check_eq "no temporary output file" "" "$(ls -A | grep silt-tmp)"
 
+  # 2b'. A replaced output keeps its permissions; a link is written through.
+  echo "old" > private.csv
+  chmod 600 private.csv
+  run_cmd "$SILT" sql -o private.csv --format csv "SELECT 1 AS a"
+  check_eq "a replaced -o file keeps its mode" "600" "$(stat -c %a private.csv)"
+  ln -s private.csv link.csv
+  run_cmd "$SILT" sql -o link.csv --format csv "SELECT 2 AS a"
+  check_eq "-o through a link writes the file it names" "a 2" "$(tr '\n' ' ' < private.csv | sed 's/ $//')"
+  [[ -L link.csv ]] && pass "and the link stays" || fail "the link was replaced"
+  # Standard input closed: an error at once (the signal pipe must not become fd 0).
+  timeout 10 "$SILT" sql <&- >/dev/null 2>&1
+  RC=$?
+  [[ $RC != 0 && $RC != 124 ]] && pass "silt sql with standard input closed fails at once (exit $RC)" \
+    || fail "silt sql with standard input closed: exit $RC"
+
   # 2c. Statements read from a pipe that stays open: SIGTERM still ends silt.
   mkfifo statements
   exec 3<>statements  # a writer that stays

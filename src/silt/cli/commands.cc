@@ -363,13 +363,32 @@ int RunQuery(query::Database& db, const std::string& sql, const query::PrintOpti
 
 // A file output (-o) is written under a temporary name beside it and renamed over it once
 // complete: a failed or interrupted statement leaves the previous file, or none, never a
-// truncated one. Outputs that are not regular files (/dev/stdout, a FIFO, a symbolic link) are
-// written as named.
+// truncated one. A symbolic link is followed (the file it names is replaced, the link stays);
+// an existing file keeps its permissions. Where that cannot hold — not a regular file
+// (/dev/stdout, a FIFO), a file with other hard links or another owner, a folder silt may not
+// write in — the output is written in place, as named.
 struct OutputFile {
   explicit OutputFile(const std::string& output) : final_path(output), path(output) {
+    if (output.empty()) return;
+    std::string target = output;
     struct stat sb;
-    if (output.empty() || (::lstat(output.c_str(), &sb) == 0 && !S_ISREG(sb.st_mode))) return;
-    const std::filesystem::path p(output);
+    if (::lstat(output.c_str(), &sb) == 0) {
+      if (S_ISLNK(sb.st_mode)) {
+        char* resolved = ::realpath(output.c_str(), nullptr);
+        if (resolved == nullptr) return;
+        target = resolved;
+        std::free(resolved);
+      }
+      if (::stat(target.c_str(), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_nlink > 1 ||
+          sb.st_uid != ::geteuid() || ::access(target.c_str(), W_OK) != 0) {
+        return;
+      }
+      mode = sb.st_mode & 07777;
+    }
+    const std::filesystem::path p(target);
+    const std::string dir = p.parent_path().empty() ? "." : p.parent_path().string();
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) return;
+    final_path = target;
     path = (p.parent_path() / fmt::format(".silt-tmp-{}-{}", p.filename().string(), ::getpid()))
                .string();
   }
@@ -378,12 +397,14 @@ struct OutputFile {
   }
   Status Commit() {
     if (path == final_path) return Status::OK();
+    if (mode >= 0) ::chmod(path.c_str(), static_cast<mode_t>(mode));
     if (::rename(path.c_str(), final_path.c_str()) != 0) return ErrnoStatus("renaming to", final_path, errno);
     path = final_path;
     return Status::OK();
   }
   std::string final_path;
   std::string path;  // where to write
+  int mode = -1;     // the replaced file's permissions
 };
 
 int RunQueryTo(query::Database& db, const std::string& sql, const query::PrintOptions& po,

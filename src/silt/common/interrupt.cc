@@ -81,6 +81,15 @@ void StartWatcher() {
   static std::once_flag once;
   std::call_once(once, [] {
     if (::pipe2(g_pipe, O_CLOEXEC) != 0) return;
+    // Never standard input, output or error (closed when silt started): they would read or
+    // write this pipe.
+    for (int& fd : g_pipe) {
+      if (fd > 2) continue;
+      const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+      if (moved < 0) return;
+      ::close(fd);
+      fd = moved;
+    }
     // The handler never blocks: a full pipe already holds a wake-up.
     ::fcntl(g_pipe[1], F_SETFL, ::fcntl(g_pipe[1], F_GETFL) | O_NONBLOCK);
     std::thread(Watch).detach();
