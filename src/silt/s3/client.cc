@@ -629,15 +629,8 @@ Result<ObjectInfo> S3Client::Upload(std::string_view bucket, std::string_view ke
   if (size <= settings_.multipart_threshold) return PutObject(bucket, key, body, params);
   const uint64_t part_size = std::max<uint64_t>(settings_.part_size, (size + 9999) / 10000);
   const int parts = static_cast<int>((size + part_size - 1) / part_size);
-  // The upload exists once the server has created it: that request is not cut short by Ctrl-C
-  // (its id would be lost and the upload left open); Ctrl-C is checked right after it.
   const bool cleaning_up = interrupt::InCleanup();
-  Result<std::string> created = [&] {
-    interrupt::CleanupScope create;
-    return CreateMultipartUpload(bucket, key, params);
-  }();
-  SILT_RETURN_IF_ERROR(created.status());
-  const std::string upload_id = *created;
+  SILT_ASSIGN_OR_RETURN(const std::string upload_id, BeginMultipart(bucket, key, params));
   std::vector<std::string> etags(parts);
   std::atomic<int> next{0};
   std::mutex err_mu;
@@ -671,23 +664,34 @@ Result<ObjectInfo> S3Client::Upload(std::string_view bucket, std::string_view ke
   for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
-  Result<ObjectInfo> done = [&]() -> Result<ObjectInfo> {
-    if (!first_error.ok()) return first_error;
-    interrupt::CleanupScope complete;  // every part is there: finish, as a single PUT would
-    return CompleteMultipartUpload(bucket, key, upload_id, etags, params.if_none_match);
-  }();
-  if (!done.ok()) {
-    interrupt::CleanupScope cleanup;  // aborted after Ctrl-C too: open uploads are billed
-    Status abort = AbortMultipartUpload(bucket, key, upload_id);
-    Status err = done.status();
-    if (!abort.ok()) {
-      return Status(err.code(), fmt::format("{}; and aborting upload {} failed too: {}",
-                                            err.message(), upload_id, abort.message()));
-    }
-    return err;
-  }
-  done->size = size;
+  SILT_ASSIGN_OR_RETURN(ObjectInfo done, FinishMultipart(bucket, key, upload_id, first_error,
+                                                         etags, params.if_none_match));
+  done.size = size;
   return done;
+}
+
+Result<std::string> S3Client::BeginMultipart(std::string_view bucket, std::string_view key,
+                                             const WriteParams& params) {
+  interrupt::CleanupScope create;
+  return CreateMultipartUpload(bucket, key, params);
+}
+
+Result<ObjectInfo> S3Client::FinishMultipart(std::string_view bucket, std::string_view key,
+                                             const std::string& upload_id, const Status& parts_error,
+                                             const std::vector<std::string>& etags,
+                                             bool if_none_match) {
+  interrupt::CleanupScope finish;
+  Result<ObjectInfo> done =
+      parts_error.ok() ? CompleteMultipartUpload(bucket, key, upload_id, etags, if_none_match)
+                       : Result<ObjectInfo>(parts_error);
+  if (done.ok()) return done;
+  Status abort = AbortMultipartUpload(bucket, key, upload_id);
+  Status err = done.status();
+  if (!abort.ok()) {
+    return Status(err.code(), fmt::format("{}; and aborting upload {} failed too: {}",
+                                          err.message(), upload_id, abort.message()));
+  }
+  return err;
 }
 
 Result<ObjectInfo> S3Client::Copy(std::string_view bucket, std::string_view from,
@@ -697,12 +701,7 @@ Result<ObjectInfo> S3Client::Copy(std::string_view bucket, std::string_view from
   const uint64_t part_size = std::max<uint64_t>(std::max<uint64_t>(settings_.part_size, 64ull << 20),
                                                 (src.size + 9999) / 10000);
   const int parts = static_cast<int>((src.size + part_size - 1) / part_size);
-  Result<std::string> created = [&] {
-    interrupt::CleanupScope create;  // as in Upload
-    return CreateMultipartUpload(bucket, to, params);
-  }();
-  SILT_RETURN_IF_ERROR(created.status());
-  const std::string upload_id = *created;
+  SILT_ASSIGN_OR_RETURN(const std::string upload_id, BeginMultipart(bucket, to, params));
   std::vector<std::string> etags;
   Status err = interrupt::Stopping() ? interrupt::AsStatus() : Status::OK();
   for (int i = 0; i < parts && err.ok(); ++i) {
@@ -712,17 +711,9 @@ Result<ObjectInfo> S3Client::Copy(std::string_view bucket, std::string_view from
     if (etag.ok()) etags.push_back(*etag);
     else err = etag.status();
   }
-  Result<ObjectInfo> done = [&]() -> Result<ObjectInfo> {
-    if (!err.ok()) return err;
-    interrupt::CleanupScope complete;
-    return CompleteMultipartUpload(bucket, to, upload_id, etags);
-  }();
-  if (!done.ok()) {
-    interrupt::CleanupScope cleanup;
-    (void)AbortMultipartUpload(bucket, to, upload_id);
-    return done.status();
-  }
-  done->size = src.size;
+  SILT_ASSIGN_OR_RETURN(ObjectInfo done,
+                        FinishMultipart(bucket, to, upload_id, err, etags, /*if_none_match=*/false));
+  done.size = src.size;
   return done;
 }
 

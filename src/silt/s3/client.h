@@ -141,6 +141,17 @@ class S3Client {
   Status DeleteBucket(std::string_view bucket);
 
  private:
+  // The ends of a multipart upload shared by Upload and Copy, neither cut short by Ctrl-C (an
+  // upload created on the server but not known here would stay open; one whose parts are all
+  // there is finished, as a single PUT would be). Begin: the upload id. Finish: completes it when
+  // `parts_error` is OK, else (or when completing fails) aborts it; the error then names an
+  // abort that failed too.
+  Result<std::string> BeginMultipart(std::string_view bucket, std::string_view key,
+                                     const WriteParams& params);
+  Result<ObjectInfo> FinishMultipart(std::string_view bucket, std::string_view key,
+                                     const std::string& upload_id, const Status& parts_error,
+                                     const std::vector<std::string>& etags, bool if_none_match);
+
   struct Call {
     std::string op;  // "GET", "PUT"... for messages
     std::string method;

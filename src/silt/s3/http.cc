@@ -1,7 +1,5 @@
 #include "silt/s3/http.h"
 
-#include "silt/common/interrupt.h"
-
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -12,6 +10,8 @@
 #include <mutex>
 
 #include <fmt/format.h>
+
+#include "silt/common/interrupt.h"
 
 namespace silt::s3 {
 
