@@ -163,7 +163,7 @@ scenario_reconvert() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# 3. Malformed lines: counted, written to _rejects/<run>.jsonl, visible in SQL.
+# 3. Malformed lines: counted, written to _rejects/<run>-g<generation>.jsonl, visible in SQL.
 scenario_rejects() {
   need python3 gzip
   mkdir -p raw
@@ -199,11 +199,21 @@ scenario_rejects() {
   local rfile
   rfile=$(find out/_rejects -name '*.jsonl' 2>/dev/null | head -1)
   if [[ -z "$rfile" ]]; then
-    fail "no out/_rejects/<run>.jsonl"
+    fail "no out/_rejects/<run>-g<generation>.jsonl"
     return
   fi
-  check_match "rejects file is named after the run" "$rfile" '^out/_rejects/[0-9a-f]{16}\.jsonl$'
+  check_match "rejects file is named after the run and its generation" "$rfile" '^out/_rejects/[0-9a-f]{16}-g1\.jsonl$'
   check_contains "summary points at the rejects file" "$OUT" "(see $(realpath "$rfile"))"
+  # A re-run writes its own generation's rejects file and removes the previous one only once
+  # its manifest names the new one.
+  run convert --format s3_access --input raw --output out
+  check_rc "the same conversion again succeeds" 0
+  local rfile2
+  rfile2=$(find out/_rejects -name '*.jsonl' | sort | tr '\n' ' ')
+  check_eq "the re-run's rejects file replaces the first" "${rfile%-g1.jsonl}-g2.jsonl " "$rfile2"
+  check_contains "the manifest names the re-run's rejects file" \
+    "$(cat out/_silt/runs/*.json)" "\"rejects_file\": \"_rejects/$(basename "${rfile%-g1.jsonl}")-g2.jsonl\""
+  rfile=${rfile%-g1.jsonl}-g2.jsonl
 
   # one JSON object per line, with the documented fields; summarised as
   # basename(object),line,byte_offset,raw_line

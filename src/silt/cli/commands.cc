@@ -130,8 +130,8 @@ void AddConvert(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "convert",
       "Convert raw log objects into a Parquet dataset (zstd, Hive-style day/hour folders).\n"
-      "Lines that do not parse go to <output>/_rejects/<run>.jsonl with object, line, byte\n"
-      "offset and reason. Running the same conversion again replaces its previous output.");
+      "Lines that do not parse go to <output>/_rejects/<run>-g<generation>.jsonl with object,\n"
+      "line, byte offset and reason. Running the same conversion again replaces its previous output.");
   cmd->add_option("--format,-f", o->c.format, "Input format: " + formats::FormatNames())->required();
   cmd->add_option("--input,-i", o->c.inputs,
                   "File, directory or glob to read (repeatable); gzip/zstd detected by content")

@@ -836,7 +836,9 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
   }
   std::string rejects_key;
   if (rejects.written()) {
-    rejects_key = "_rejects/" + summary.run_id + ".jsonl";
+    // Named per generation, like the data files: a re-run stopped after storing its rejects
+    // (before its manifest) must not have replaced the file the previous manifest names.
+    rejects_key = fmt::format("_rejects/{}-g{}.jsonl", summary.run_id, generation);
     unpublish.Add(rejects_key);
     SILT_RETURN_IF_ERROR(publish(rejects.path(), rejects_key).WithContext("storing rejects"));
     summary.rejects_file = final_name(rejects_key);
