@@ -30,7 +30,9 @@ step "Requests and errors per day" "silt sql \"SELECT day, count(*), ... FROM '$
              FROM '$DIR/parquet' GROUP BY day ORDER BY day"
 
 step "Top operations" "silt sql \"SELECT operation, count(*) ... GROUP BY 1 ORDER BY 2 DESC LIMIT 5\""
-"$SILT" sql "SELECT operation, count(*) AS requests, round(avg(total_time_ms)) AS avg_ms
+"$SILT" sql "SELECT operation, count(*) AS requests,
+                    quantile_disc(total_time_ms, 0.5) AS p50_ms,
+                    quantile_disc(total_time_ms, 0.99) AS p99_ms
              FROM '$DIR/parquet' GROUP BY 1 ORDER BY 2 DESC LIMIT 5"
 
 step "Errors by code, from the raw logs directly" \
