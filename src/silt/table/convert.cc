@@ -653,22 +653,23 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
     std::map<int64_t, std::vector<query::ScanUnit>> groups;
     std::vector<query::ScanUnit> unknown;
     // Place every unit by its name's time hint or its first line, on all cores: with many
-    // small objects this is I/O-call bound.
+    // small objects this is I/O-call bound. Each thread claims a run of units at a time.
     constexpr int64_t kHintSlack = 3600 * kMicrosPerSecond;
     const auto& units_all = all->units();
     std::vector<std::optional<int64_t>> first_times(units_all.size());
     {
+      constexpr size_t kClaim = 64;  // units a thread claims at once
       std::atomic<size_t> next{0};
       std::mutex err_mu;
       Status peek_error;
       unsigned n_threads = options.threads > 0 ? static_cast<unsigned>(options.threads)
                                                : std::max(1u, std::thread::hardware_concurrency());
-      n_threads = std::min<unsigned>(n_threads, static_cast<unsigned>(units_all.size()));
-      std::vector<std::thread> peekers;
-      for (unsigned t = 0; t < n_threads; ++t) {
-        peekers.emplace_back([&] {
-          query::TimePeeker peeker(format);
-          for (size_t i = next++; i < units_all.size(); i = next++) {
+      n_threads = std::min<unsigned>(
+          n_threads, static_cast<unsigned>((units_all.size() + kClaim - 1) / kClaim));
+      auto place_some = [&] {
+        query::TimePeeker peeker(format);
+        for (size_t b = next.fetch_add(kClaim); b < units_all.size(); b = next.fetch_add(kClaim)) {
+          for (size_t i = b; i < std::min(b + kClaim, units_all.size()); ++i) {
             const query::InputObject& obj = all->object(units_all[i].object);
             // The object's name tells its time when it is not close to a partition boundary
             // (requests come shortly before delivery); otherwise look at its first line.
@@ -683,12 +684,16 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
             if (!r.ok()) {
               std::lock_guard<std::mutex> lock(err_mu);
               if (peek_error.ok()) peek_error = r.status();
+              next.store(units_all.size());  // the others stop too
               return;
             }
             first_times[i] = *r;
           }
-        });
-      }
+        }
+      };
+      std::vector<std::thread> peekers;
+      for (unsigned t = 1; t < n_threads; ++t) peekers.emplace_back(place_some);
+      place_some();
       for (auto& t : peekers) t.join();
       SILT_RETURN_IF_ERROR(peek_error);
     }
