@@ -664,9 +664,9 @@ Result<ConvertSummary> Convert(const ConvertOptions& options,
       unsigned n_threads = options.threads > 0 ? static_cast<unsigned>(options.threads)
                                                : std::max(1u, std::thread::hardware_concurrency());
       n_threads = std::min<unsigned>(n_threads, static_cast<unsigned>(units_all.size()));
-      // Units a thread claims at once: up to 64 (one shared counter bump per unit cost 3 of
-      // 16 ms placing 20,000 objects), but few enough that the threads share the opening of
-      // a short list evenly (on S3 each opening is a request).
+      // Units a thread claims at once: up to 64 (placing 20,000 objects took 16 ms claiming
+      // one at a time, 13 ms claiming 64), but few enough that the threads share the opening
+      // of a short list evenly (on S3 each opening is a request).
       const size_t claim =
           std::clamp<size_t>(units_all.size() / (8 * std::max(1u, n_threads)), 1, 64);
       auto place_some = [&] {
