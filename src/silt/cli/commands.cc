@@ -10,8 +10,6 @@
 #include <atomic>
 #include <filesystem>
 #include <chrono>
-#include <mutex>
-#include <thread>
 
 #include <csignal>
 #include <cstdio>
@@ -24,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "silt/common/interrupt.h"
+#include "silt/common/parallel.h"
 #include "silt/common/strings.h"
 #include "silt/common/uri.h"
 #include "silt/formats/detect.h"
@@ -1111,34 +1110,18 @@ void AddCp(CLI::App& app, int* exit_code) {
       dst = d->store;
       jobs.emplace_back(*v, d->key);
     }
-    std::atomic<size_t> next{0};
     std::atomic<uint64_t> bytes{0};
-    std::mutex mu;
-    Status first;
-    auto worker = [&] {
-      while (true) {
-        size_t i = next.fetch_add(1);
-        if (i >= jobs.size()) return;  // all copied: a late Ctrl-C changes nothing
-        if (interrupt::Stopping()) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (first.ok()) first = interrupt::AsStatus();
-          return;
-        }
-        auto n = CopyOne(*src, jobs[i].first, *dst, jobs[i].second, put);
-        if (!n.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (first.ok()) first = n.status().WithContext(jobs[i].first.key);
-          return;
-        }
-        bytes += *n;
-      }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < std::min<int>(std::max(1, o->parallel), static_cast<int>(jobs.size())); ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
-    if (!first.ok()) {
-      *exit_code = Fail(first);
+    const unsigned parallel = static_cast<unsigned>(std::max(1, o->parallel));
+    Status copied = ParallelFor(jobs.size(), {parallel, 1}, [&](size_t i, unsigned) -> Status {
+      // Once all are copied, a late Ctrl-C changes nothing.
+      if (interrupt::Stopping()) return interrupt::AsStatus();
+      auto n = CopyOne(*src, jobs[i].first, *dst, jobs[i].second, put);
+      if (!n.ok()) return n.status().WithContext(jobs[i].first.key);
+      bytes += *n;
+      return Status::OK();
+    });
+    if (!copied.ok()) {
+      *exit_code = Fail(copied);
       return;
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

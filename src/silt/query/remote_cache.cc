@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -15,10 +14,10 @@
 #include <map>
 #include <mutex>
 #include <set>
-#include <thread>
 
 #include <fmt/format.h>
 
+#include "silt/common/parallel.h"
 #include "silt/common/strings.h"
 #include "silt/common/uri.h"
 #include "silt/query/log_scan.h"
@@ -144,25 +143,9 @@ Result<std::string> MirrorOne(const std::string& location, MirrorStats* stats) {
     Mirrored().insert(wanted.begin(), wanted.end());
   }
   // Fetch in parallel (S3 likes several connections); the store bounds requests in flight.
-  std::atomic<size_t> next{0};
-  std::mutex mu;
-  Status first;
-  auto worker = [&] {
-    while (true) {
-      size_t i = next.fetch_add(1);
-      if (i >= to_fetch.size()) return;
-      Status st = Fetch(*to_fetch[i].first, to_fetch[i].second);
-      if (!st.ok()) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (first.ok()) first = st;
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < std::min<size_t>(8, to_fetch.size()); ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  SILT_RETURN_IF_ERROR(first);
+  SILT_RETURN_IF_ERROR(ParallelFor(to_fetch.size(), {8, 1}, [&](size_t i, unsigned) {
+    return Fetch(*to_fetch[i].first, to_fetch[i].second);
+  }));
   // Remove cached files that the location no longer holds, so a glob or a folder sees exactly
   // S3's view (and the cache does not keep every generation of a re-converted output).
   size_t g = uri.path.find_first_of("*?[");

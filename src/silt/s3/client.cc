@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "silt/common/interrupt.h"
+#include "silt/common/parallel.h"
 #include "silt/common/strings.h"
 #include "silt/s3/crypto.h"
 #include "silt/s3/sigv4.h"
@@ -632,38 +633,21 @@ Result<ObjectInfo> S3Client::Upload(std::string_view bucket, std::string_view ke
   const bool cleaning_up = interrupt::InCleanup();
   SILT_ASSIGN_OR_RETURN(const std::string upload_id, BeginMultipart(bucket, key, params));
   std::vector<std::string> etags(parts);
-  std::atomic<int> next{0};
-  std::mutex err_mu;
   Status first_error = interrupt::Stopping() ? interrupt::AsStatus() : Status::OK();
-  auto worker = [&] {
-    // Parts of an upload made while cleaning up (a run's manifest) are cleaning up too.
-    std::optional<interrupt::CleanupScope> inherited;
-    if (cleaning_up) inherited.emplace();
-    while (true) {
-      {
-        std::lock_guard<std::mutex> lock(err_mu);
-        if (!first_error.ok()) return;
-      }
-      int i = next.fetch_add(1);
-      if (i >= parts) return;
-      uint64_t off = static_cast<uint64_t>(i) * part_size;
-      uint64_t len = std::min(part_size, size - off);
+  if (first_error.ok()) {
+    const int threads = std::clamp(settings_.max_connections / 2, 1, parts);
+    first_error = ParallelFor(parts, {static_cast<unsigned>(threads), 1}, [&](size_t i, unsigned) -> Status {
+      // Parts of an upload made while cleaning up (a run's manifest) are cleaning up too.
+      std::optional<interrupt::CleanupScope> inherited;
+      if (cleaning_up) inherited.emplace();
+      const uint64_t off = i * part_size;
+      const uint64_t len = std::min(part_size, size - off);
       Body piece = body.file.empty() ? Body::Memory(body.data.substr(off, len))
                                      : Body::File(body.file, body.offset + off, len);
-      auto etag = UploadPart(bucket, key, upload_id, i + 1, piece);
-      if (!etag.ok()) {
-        std::lock_guard<std::mutex> lock(err_mu);
-        if (first_error.ok()) first_error = etag.status();
-        return;
-      }
-      etags[i] = *etag;
-    }
-  };
-  const int threads = std::clamp(settings_.max_connections / 2, 1, parts);
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+      SILT_ASSIGN_OR_RETURN(etags[i], UploadPart(bucket, key, upload_id, static_cast<int>(i) + 1, piece));
+      return Status::OK();
+    });
+  }
   SILT_ASSIGN_OR_RETURN(ObjectInfo done, FinishMultipart(bucket, key, upload_id, first_error,
                                                          etags, params.if_none_match));
   done.size = size;

@@ -16,8 +16,9 @@
 #include <limits>
 #include <memory>
 #include <random>
-#include <thread>
 #include <utility>
+
+#include "silt/common/parallel.h"
 
 namespace silt::store {
 namespace {
@@ -305,18 +306,13 @@ constexpr size_t kParallelStatMin = 512;
 // fstatat of every non-directory entry of `dir_fd`, by two threads.
 std::vector<StatResult> StatAll(int dir_fd, const std::vector<Entry>& entries) {
   std::vector<StatResult> out(entries.size());
-  auto work = [&](size_t begin, size_t end) {
-    std::string name;
-    for (size_t i = begin; i < end; ++i) {
-      if (entries[i].kind == Kind::kDir) continue;
-      name.assign(entries[i].name());
-      if (::fstatat(dir_fd, name.c_str(), &out[i].st, 0) != 0) out[i].err = errno;
-    }
-  };
-  const size_t half = entries.size() / 2;
-  std::thread other(work, half, entries.size());
-  work(0, half);
-  other.join();
+  std::vector<std::string> names(2);  // one NUL-terminated name buffer per thread
+  (void)ParallelFor(entries.size(), {2, 64}, [&](size_t i, unsigned worker) {
+    if (entries[i].kind == Kind::kDir) return Status::OK();
+    names[worker].assign(entries[i].name());
+    if (::fstatat(dir_fd, names[worker].c_str(), &out[i].st, 0) != 0) out[i].err = errno;
+    return Status::OK();  // a failed stat is the entry's, handled by the walk
+  });
   return out;
 }
 
