@@ -1113,7 +1113,7 @@ void AddCp(CLI::App& app, int* exit_code) {
     std::atomic<uint64_t> bytes{0};
     const unsigned parallel = static_cast<unsigned>(std::max(1, o->parallel));
     Status copied = ParallelFor(jobs.size(), {parallel, 1}, [&](size_t i, unsigned) -> Status {
-      // Once all are copied, a late Ctrl-C changes nothing.
+      // After Ctrl-C, the objects not yet started are left.
       if (interrupt::Stopping()) return interrupt::AsStatus();
       auto n = CopyOne(*src, jobs[i].first, *dst, jobs[i].second, put);
       if (!n.ok()) return n.status().WithContext(jobs[i].first.key);

@@ -636,7 +636,8 @@ Result<ObjectInfo> S3Client::Upload(std::string_view bucket, std::string_view ke
   Status first_error = interrupt::Stopping() ? interrupt::AsStatus() : Status::OK();
   if (first_error.ok()) {
     const int threads = std::clamp(settings_.max_connections / 2, 1, parts);
-    first_error = ParallelFor(parts, {static_cast<unsigned>(threads), 1}, [&](size_t i, unsigned) -> Status {
+    const ParallelOptions pool{static_cast<unsigned>(threads), 1};
+    first_error = ParallelFor(parts, pool, [&](size_t i, unsigned) -> Status {
       // Parts of an upload made while cleaning up (a run's manifest) are cleaning up too.
       std::optional<interrupt::CleanupScope> inherited;
       if (cleaning_up) inherited.emplace();
@@ -644,7 +645,8 @@ Result<ObjectInfo> S3Client::Upload(std::string_view bucket, std::string_view ke
       const uint64_t len = std::min(part_size, size - off);
       Body piece = body.file.empty() ? Body::Memory(body.data.substr(off, len))
                                      : Body::File(body.file, body.offset + off, len);
-      SILT_ASSIGN_OR_RETURN(etags[i], UploadPart(bucket, key, upload_id, static_cast<int>(i) + 1, piece));
+      const int number = static_cast<int>(i) + 1;
+      SILT_ASSIGN_OR_RETURN(etags[i], UploadPart(bucket, key, upload_id, number, piece));
       return Status::OK();
     });
   }
