@@ -150,6 +150,8 @@ Status PrintResult(QueryResult& result, const PrintOptions& options, FILE* out,
     right[c] = IsNumeric(type_of(c));
   }
   for (uint64_t r = 0; r < shown; ++r) {
+    // Measuring the widths comes before any output: a large --max-rows takes a while here.
+    if (r % 4096 == 0 && interrupt::Stopping()) return interrupt::AsStatus();
     for (size_t c = 0; c < cols; ++c) {
       std::string v = result.IsNull(c, r) ? "NULL" : result.Text(c, r);
       for (char& ch : v) {
