@@ -142,7 +142,8 @@ Status PrintResult(QueryResult& result, const PrintOptions& options, FILE* out,
       break;
   }
   const uint64_t shown = std::min<uint64_t>(rows, options.max_rows);
-  std::vector<std::vector<std::string>> cells(shown, std::vector<std::string>(cols));
+  std::vector<std::string> cells;  // row by row, filled as the widths are measured
+  cells.reserve(std::min<uint64_t>(shown * cols, uint64_t{1} << 20));
   std::vector<size_t> width(cols);
   std::vector<bool> right(cols);
   for (size_t c = 0; c < cols; ++c) {
@@ -157,8 +158,8 @@ Status PrintResult(QueryResult& result, const PrintOptions& options, FILE* out,
       for (char& ch : v) {
         if (ch == '\n' || ch == '\t' || ch == '\r') ch = ' ';
       }
-      cells[r][c] = Cut(v, options.max_width);
-      width[c] = std::max(width[c], Width(cells[r][c]));
+      cells.push_back(Cut(v, options.max_width));
+      width[c] = std::max(width[c], Width(cells.back()));
     }
   }
   auto pad = [&](const std::string& s, size_t c) {
@@ -184,7 +185,7 @@ Status PrintResult(QueryResult& result, const PrintOptions& options, FILE* out,
   for (uint64_t r = 0; r < shown; ++r) {
     for (size_t c = 0; c < cols; ++c) {
       if (c) buf += "│";
-      buf += ' ' + pad(cells[r][c], c) + ' ';
+      buf += ' ' + pad(cells[r * cols + c], c) + ' ';
     }
     buf += '\n';
     if (buf.size() > (1 << 16)) SILT_RETURN_IF_ERROR(flush());
