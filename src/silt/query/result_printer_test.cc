@@ -41,6 +41,12 @@ class PrintResultTest : public ::testing::Test {
     return out;
   }
 
+  std::string PrintAs(OutputFormat format, const std::string& sql) {
+    PrintOptions o;
+    o.format = format;
+    return Print(sql, o);
+  }
+
   std::unique_ptr<Database> db_;
 };
 
@@ -77,22 +83,16 @@ TEST_F(PrintResultTest, TableCutsLongValuesAndFlattensLineBreaks) {
 }
 
 TEST_F(PrintResultTest, CsvQuotesWhatNeedsItAndTellsEmptyFromNull) {
-  PrintOptions o;
-  o.format = OutputFormat::kCsv;
-  const std::string out = Print(
-      "SELECT * FROM (VALUES ('a,b', ''), ('say \"hi\"', NULL)) t(\"key, raw\", v)", o);
-  EXPECT_EQ(out,
+  EXPECT_EQ(PrintAs(OutputFormat::kCsv,
+                    "SELECT * FROM (VALUES ('a,b', ''), ('say \"hi\"', NULL)) t(\"key, raw\", v)"),
             "\"key, raw\",v\n"
             "\"a,b\",\"\"\n"
             "\"say \"\"hi\"\"\",\n");
 }
 
 TEST_F(PrintResultTest, JsonWritesNumbersAsNumbersAndSpellsOutNaN) {
-  PrintOptions o;
-  o.format = OutputFormat::kJson;
-  const std::string out = Print(
-      "SELECT * FROM (VALUES (1, 'nan'::DOUBLE, 'x\"y'), (2, 'inf'::DOUBLE, NULL)) t(n, d, s)", o);
-  EXPECT_EQ(out,
+  EXPECT_EQ(PrintAs(OutputFormat::kJson, "SELECT * FROM (VALUES (1, 'nan'::DOUBLE, 'x\"y'), "
+                                         "(2, 'inf'::DOUBLE, NULL)) t(n, d, s)"),
             "{\"n\":1,\"d\":\"NaN\",\"s\":\"x\\\"y\"}\n"
             "{\"n\":2,\"d\":\"Infinity\",\"s\":null}\n");
 }
