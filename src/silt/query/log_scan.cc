@@ -45,11 +45,11 @@ Status AddListed(const std::shared_ptr<store::Store>& st, const Uri& root, std::
   // List only below the pattern's literal beginning ("2024-05-*" lists "2024-05-"): on S3 that
   // is the difference between reading a day's keys and a bucket's.
   std::string_view literal = pattern.substr(0, std::min(pattern.find_first_of("*?[\\"), pattern.size()));
-  return store::ListAll(*st, literal, [&](const store::ObjectVersion& v) -> Status {
+  return store::ListAll(*st, literal, [&](store::ObjectVersion& v) -> Status {
     if (HiddenKey(v.key) || store::IsFolderMarker(v)) return Status::OK();
     if (!pattern.empty() && !GlobMatch(pattern, v.key)) return Status::OK();
     std::string name = JoinName(root, v.key);
-    out->push_back(InputObject{st, v, std::move(name)});
+    out->push_back(InputObject{st, std::move(v), std::move(name)});
     ++*matched;
     return Status::OK();
   });
@@ -141,16 +141,17 @@ Result<std::vector<InputObject>> ResolveInputs(const std::vector<std::string>& l
   if (!std::is_sorted(found.begin(), found.end(), by_name)) {
     std::stable_sort(found.begin(), found.end(), by_name);
   }
-  std::vector<InputObject> out;
-  out.reserve(found.size());
-  for (auto& obj : found) {
-    if (!out.empty() && out.back().name == obj.name) {
-      out.back() = std::move(obj);
-    } else {
-      out.push_back(std::move(obj));
+  // In place: `kept` objects stay at the front.
+  size_t kept = 0;
+  for (size_t i = 0; i < found.size(); ++i) {
+    if (kept > 0 && found[kept - 1].name == found[i].name) {
+      found[kept - 1] = std::move(found[i]);
+    } else if (kept++ != i) {
+      found[kept - 1] = std::move(found[i]);
     }
   }
-  return out;
+  found.resize(kept);
+  return found;
 }
 
 static bool CompressedByName(std::string_view name) {

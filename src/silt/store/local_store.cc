@@ -285,12 +285,32 @@ Result<ObjectVersion> PublishNew(const std::string& root, std::string_view key,
 
 enum class Kind : uint8_t { kDir, kFile, kLink };
 
+// A directory's entries. Their names share one buffer (a folder of access logs holds tens of
+// thousands): each is stored NUL-terminated, a directory's with a '/' before the NUL.
 struct Entry {
-  std::string sort_name;  // the name, with a '/' appended for directories
+  uint32_t offset;  // of the name in Entries::names
+  uint32_t length;  // of the sort name: the name, with the '/' of a directory
   Kind kind;
-  std::string_view name() const {
-    return kind == Kind::kDir ? std::string_view(sort_name).substr(0, sort_name.size() - 1)
-                              : std::string_view(sort_name);
+};
+
+struct Entries {
+  std::string names;
+  std::vector<Entry> list;
+
+  // The name with a '/' appended for directories: keys sort in this order.
+  std::string_view sort_name(const Entry& e) const { return {names.data() + e.offset, e.length}; }
+  std::string_view name(const Entry& e) const {
+    return sort_name(e).substr(0, e.length - (e.kind == Kind::kDir ? 1 : 0));
+  }
+  // The name of a file or link, NUL-terminated (for fstatat).
+  const char* c_name(const Entry& e) const { return names.data() + e.offset; }
+  void Add(std::string_view name, Kind kind) {
+    const size_t offset = names.size();
+    names += name;
+    if (kind == Kind::kDir) names += '/';
+    names += '\0';
+    list.push_back({static_cast<uint32_t>(offset), static_cast<uint32_t>(names.size() - offset - 1),
+                    kind});
   }
 };
 
@@ -304,13 +324,12 @@ struct StatResult {
 constexpr size_t kParallelStatMin = 512;
 
 // fstatat of every non-directory entry of `dir_fd`, by two threads.
-std::vector<StatResult> StatAll(int dir_fd, const std::vector<Entry>& entries) {
-  std::vector<StatResult> out(entries.size());
-  std::vector<std::string> names(2);  // one NUL-terminated name buffer per thread
-  (void)ParallelFor(entries.size(), {2, 64}, [&](size_t i, unsigned worker) {
-    if (entries[i].kind == Kind::kDir) return Status::OK();
-    names[worker].assign(entries[i].name());
-    if (::fstatat(dir_fd, names[worker].c_str(), &out[i].st, 0) != 0) out[i].err = errno;
+std::vector<StatResult> StatAll(int dir_fd, const Entries& entries) {
+  std::vector<StatResult> out(entries.list.size());
+  (void)ParallelFor(entries.list.size(), {2, 64}, [&](size_t i, unsigned) {
+    const Entry& e = entries.list[i];
+    if (e.kind == Kind::kDir) return Status::OK();
+    if (::fstatat(dir_fd, entries.c_name(e), &out[i].st, 0) != 0) out[i].err = errno;
     return Status::OK();  // a failed stat is the entry's, handled by the walk
   });
   return out;
@@ -335,9 +354,8 @@ Result<DirPtr> OpenSubdir(int parent, const char* name, const std::string& what)
 
 // The directory's entries that can be objects or hold objects, filtered by `name_prefix`.
 // Temporary files, special files and entries that vanish are left out. Unsorted.
-Result<std::vector<Entry>> ReadEntries(DIR* d, std::string_view name_prefix,
-                                       const std::string& what) {
-  std::vector<Entry> out;
+Result<Entries> ReadEntries(DIR* d, std::string_view name_prefix, const std::string& what) {
+  Entries out;
   for (;;) {
     errno = 0;
     struct dirent* e = ::readdir(d);
@@ -364,13 +382,13 @@ Result<std::vector<Entry>> ReadEntries(DIR* d, std::string_view name_prefix,
     }
     switch (type) {
       case DT_DIR:
-        out.push_back({std::string(name) + "/", Kind::kDir});
+        out.Add(name, Kind::kDir);
         break;
       case DT_REG:
-        out.push_back({std::string(name), Kind::kFile});
+        out.Add(name, Kind::kFile);
         break;
       case DT_LNK:
-        out.push_back({std::string(name), Kind::kLink});
+        out.Add(name, Kind::kLink);
         break;
       default:
         break;  // FIFOs, sockets, devices: not objects
@@ -382,11 +400,12 @@ Result<std::vector<Entry>> ReadEntries(DIR* d, std::string_view name_prefix,
 class Lister {
  public:
   Lister(const std::string& root, const ListOptions& options, std::string after,
-         bool after_is_prefix)
+         bool after_is_prefix, const std::function<Status(ObjectVersion&)>* sink = nullptr)
       : root_(root),
         options_(options),
         after_(std::move(after)),
-        after_is_prefix_(after_is_prefix) {}
+        after_is_prefix_(after_is_prefix),
+        sink_(sink) {}
 
   Result<ListPage> Run() {
     const std::string& prefix = options_.prefix;
@@ -466,7 +485,12 @@ class Lister {
     return true;
   }
 
-  bool EmitObject(ObjectVersion v) {
+  // Adds an object (or hands it to the sink); false when the page is full.
+  Result<bool> EmitObject(ObjectVersion v) {
+    if (sink_ != nullptr) {
+      SILT_RETURN_IF_ERROR((*sink_)(v));
+      return true;
+    }
     if (count_ >= options_.max_keys) {
       truncated_ = true;
       return false;
@@ -481,24 +505,24 @@ class Lister {
   Result<bool> AnyObject(int parent, const char* name, const std::string& what) {
     SILT_ASSIGN_OR_RETURN(DirPtr dir, OpenSubdir(parent, name, what));
     if (dir == nullptr) return false;
-    SILT_ASSIGN_OR_RETURN(std::vector<Entry> entries, ReadEntries(dir.get(), "", what));
-    for (const Entry& e : entries) {
+    SILT_ASSIGN_OR_RETURN(Entries entries, ReadEntries(dir.get(), "", what));
+    for (const Entry& e : entries.list) {
       if (e.kind == Kind::kFile) return true;
     }
-    for (const Entry& e : entries) {
+    for (const Entry& e : entries.list) {
       if (e.kind == Kind::kLink) {
         struct stat st;
-        if (::fstatat(::dirfd(dir.get()), e.sort_name.c_str(), &st, 0) == 0 &&
+        if (::fstatat(::dirfd(dir.get()), entries.c_name(e), &st, 0) == 0 &&
             S_ISREG(st.st_mode)) {
           return true;
         }
       }
     }
-    for (const Entry& e : entries) {
+    for (const Entry& e : entries.list) {
       if (e.kind != Kind::kDir) continue;
-      const std::string sub(e.name());
-      SILT_ASSIGN_OR_RETURN(bool any,
-                            AnyObject(::dirfd(dir.get()), sub.c_str(), what + e.sort_name));
+      const std::string sub(entries.name(e));
+      SILT_ASSIGN_OR_RETURN(
+          bool any, AnyObject(::dirfd(dir.get()), sub.c_str(), what + std::string(entries.sort_name(e))));
       if (any) return true;
     }
     return false;
@@ -508,26 +532,27 @@ class Lister {
   // `name_prefix`. Returns false once the page is full.
   Result<bool> Walk(DIR* dir, const std::string& dir_key, std::string_view name_prefix) {
     const std::string what = Display(dir_key);
-    SILT_ASSIGN_OR_RETURN(std::vector<Entry> entries, ReadEntries(dir, name_prefix, what));
+    SILT_ASSIGN_OR_RETURN(Entries entries, ReadEntries(dir, name_prefix, what));
     // Byte order of keys: a directory "a" sorts as "a/", since all its keys start with that.
-    std::sort(entries.begin(), entries.end(),
-              [](const Entry& a, const Entry& b) { return a.sort_name < b.sort_name; });
+    std::sort(entries.list.begin(), entries.list.end(), [&entries](const Entry& a, const Entry& b) {
+      return entries.sort_name(a) < entries.sort_name(b);
+    });
     const int fd = ::dirfd(dir);
     // A large directory (access-log prefixes hold thousands of objects) is stat'ed by two
     // threads up front; the walk below then uses the results in key order.
     std::vector<StatResult> stats;
     // (Only for whole listings: a page of 1,000 keys must not stat a directory of 20,000.)
-    if (entries.size() >= kParallelStatMin && after_.empty() &&
-        static_cast<size_t>(options_.max_keys) >= entries.size()) {
+    if (entries.list.size() >= kParallelStatMin && after_.empty() &&
+        static_cast<size_t>(options_.max_keys) >= entries.list.size()) {
       stats = StatAll(fd, entries);
     }
     std::string path;
-    for (size_t i = 0; i < entries.size(); ++i) {
-      const Entry& e = entries[i];
-      path = dir_key + e.sort_name;
+    for (size_t i = 0; i < entries.list.size(); ++i) {
+      const Entry& e = entries.list[i];
+      path.assign(dir_key).append(entries.sort_name(e));
       if (!last_cp_.empty() && StartsWith(path, last_cp_)) continue;  // already rolled up
       if (e.kind == Kind::kDir) {
-        const std::string name(e.name());
+        const std::string name(entries.name(e));
         if (AllHidden(path)) continue;
         const std::string_view cp = CommonPrefix(path);
         if (!cp.empty() && AllVisible(path)) {
@@ -553,7 +578,7 @@ class Lister {
       if (!stats.empty()) {
         st = stats[i].st;
         err = stats[i].err;
-      } else if (::fstatat(fd, e.sort_name.c_str(), &st, 0) != 0) {  // a file's name
+      } else if (::fstatat(fd, entries.c_name(e), &st, 0) != 0) {
         err = errno;
       }
       if (err != 0) {
@@ -565,7 +590,8 @@ class Lister {
         if (!EmitPrefix(cp)) return false;
         continue;
       }
-      if (!EmitObject(VersionFromStat(path, st))) return false;
+      SILT_ASSIGN_OR_RETURN(bool more, EmitObject(VersionFromStat(path, st)));
+      if (!more) return false;
     }
     return true;
   }
@@ -576,6 +602,8 @@ class Lister {
   const bool after_is_prefix_;
 
   ListPage page_;
+  // Set for ForEach: objects go to it as the walk finds them instead of into page_.
+  const std::function<Status(ObjectVersion&)>* sink_ = nullptr;
   int count_ = 0;
   bool truncated_ = false;
   bool last_is_prefix_ = false;  // the last thing added: a common prefix (or an object)
@@ -650,14 +678,12 @@ Result<ListPage> LocalStore::List(const ListOptions& options) {
 }
 
 Status LocalStore::ForEach(std::string_view prefix,
-                           const std::function<Status(const ObjectVersion&)>& fn) {
+                           const std::function<Status(ObjectVersion&)>& fn) {
   ListOptions options;
   options.prefix = std::string(prefix);
   options.max_keys = std::numeric_limits<int>::max();
-  Lister lister(root_, options, std::string(), false);
-  SILT_ASSIGN_OR_RETURN(ListPage page, lister.Run());
-  for (const ObjectVersion& object : page.objects) SILT_RETURN_IF_ERROR(fn(object));
-  return Status::OK();
+  Lister lister(root_, options, std::string(), false, &fn);
+  return lister.Run().status();
 }
 
 Result<ObjectVersion> LocalStore::Head(std::string_view key) {

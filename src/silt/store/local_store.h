@@ -50,7 +50,7 @@ class LocalStore : public Store {
 
   // One walk of the tree instead of one per page of 1,000 keys.
   Status ForEach(std::string_view prefix,
-                 const std::function<Status(const ObjectVersion&)>& fn) override;
+                 const std::function<Status(ObjectVersion&)>& fn) override;
 
   // stat(2) of the key's file. NotFound when missing or not a regular file.
   Result<ObjectVersion> Head(std::string_view key) override;

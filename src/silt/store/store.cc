@@ -77,19 +77,19 @@ Result<std::unique_ptr<ObjectReader>> Store::OpenReader(const ObjectVersion& ver
 }
 
 Status ListAll(Store& store, std::string_view prefix,
-               const std::function<Status(const ObjectVersion&)>& fn) {
+               const std::function<Status(ObjectVersion&)>& fn) {
   return store.ForEach(prefix, fn);
 }
 
 Status Store::ForEach(std::string_view prefix,
-                      const std::function<Status(const ObjectVersion&)>& fn) {
+                      const std::function<Status(ObjectVersion&)>& fn) {
   Store& store = *this;
   ListOptions options;
   options.prefix = std::string(prefix);
   options.max_keys = 1000;
   for (;;) {
     SILT_ASSIGN_OR_RETURN(ListPage page, store.List(options));
-    for (const ObjectVersion& object : page.objects) SILT_RETURN_IF_ERROR(fn(object));
+    for (ObjectVersion& object : page.objects) SILT_RETURN_IF_ERROR(fn(object));
     if (page.next_continuation.empty()) return Status::OK();
     if (page.next_continuation == options.continuation) {
       return Status::Internal("list " + store.Describe() + " prefix \"" + options.prefix +

@@ -71,10 +71,11 @@ class Store {
   virtual Result<ListPage> List(const ListOptions& options) = 0;
 
   // Calls `fn` for every object under `prefix` (recursively), in ascending key order; stops
-  // early with fn's Status when it is not OK. The default pages through List; stores that can
-  // walk everything at once more cheaply override it.
+  // early with fn's Status when it is not OK. `fn` may move from the version it is given (the
+  // store does not use it again). The default pages through List; stores that can walk
+  // everything at once more cheaply override it.
   virtual Status ForEach(std::string_view prefix,
-                         const std::function<Status(const ObjectVersion&)>& fn);
+                         const std::function<Status(ObjectVersion&)>& fn);
 
   // The current version of `key`; NotFound when there is none.
   virtual Result<ObjectVersion> Head(std::string_view key) = 0;
@@ -124,7 +125,7 @@ inline bool IsFolderMarker(const ObjectVersion& v) {
 
 // Lists every object under `prefix` (recursively) through store.ForEach.
 Status ListAll(Store& store, std::string_view prefix,
-               const std::function<Status(const ObjectVersion&)>& fn);
+               const std::function<Status(ObjectVersion&)>& fn);
 
 // Opens the store serving `root`: a local directory for file:// URIs (a root that does not
 // exist is created when `create` is true, otherwise NotFound), an S3 bucket and prefix for

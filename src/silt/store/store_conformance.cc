@@ -670,6 +670,30 @@ TEST_P(StoreConformance, ListAllVisitsEveryObjectAndStopsEarly) {
   EXPECT_EQ(calls, 2);
 }
 
+// A folder as large as an access-log prefix (600 objects beside a subfolder): every object
+// once, in order, each with its own size, and the callback may take the version it is given.
+TEST_P(StoreConformance, ListAllOfALargeFolderLetsTheCallbackTakeEachVersion) {
+  std::vector<std::string> keys;
+  for (int i = 0; i < 600; ++i) {
+    keys.push_back("big/f-" + std::to_string(i * 7919 % 600) + std::string(i % 5, 'x'));
+  }
+  keys.push_back("big/sub/inner");
+  STORE_ASSERT_OK(PutMany(store(), keys));
+  std::vector<ObjectVersion> taken;
+  Status s = ListAll(store(), "big/", [&](ObjectVersion& v) {
+    taken.push_back(std::move(v));
+    return Status::OK();
+  });
+  STORE_ASSERT_OK(s);
+  const std::vector<std::string> expected = Sorted(keys);
+  ASSERT_EQ(taken.size(), expected.size());
+  for (size_t i = 0; i < taken.size(); ++i) {
+    EXPECT_EQ(taken[i].key, expected[i]);
+    EXPECT_EQ(taken[i].size, expected[i].size()) << expected[i];  // each object holds its key
+    EXPECT_FALSE(taken[i].etag.empty()) << expected[i];
+  }
+}
+
 // ---- delete / copy --------------------------------------------------------------------------
 
 TEST_P(StoreConformance, DeleteMany) {
