@@ -698,21 +698,27 @@ Result<ObjectVersion> LocalStore::Head(std::string_view key) {
 Result<size_t> LocalStore::ReadRange(std::string_view key, uint64_t offset, size_t length,
                                      char* out) {
   SILT_RETURN_IF_ERROR(ValidateKey(key));
-  const std::string path = PathOf(key);
-  // No fstat on this hot path (one call per small object): pread itself refuses what is not a
-  // regular file (EISDIR for a directory, ESPIPE for a FIFO, which O_NONBLOCK opened at once).
-  Fd fd(root_fd_ >= 0 ? ::openat(root_fd_, std::string(key).c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-                      : ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-  if (!fd.valid()) return ErrnoStatus("read", path, errno);
+  // One call per small object: no string is built unless something fails.
+  thread_local std::string name;  // the key, NUL-terminated for openat
+  name.assign(key);
+  // No fstat on this hot path either: pread itself refuses what is not a regular file (EISDIR
+  // for a directory, ESPIPE for a FIFO, which O_NONBLOCK opened at once).
+  Fd fd(root_fd_ >= 0 ? ::openat(root_fd_, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+                      : ::open(PathOf(key).c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd.valid()) {
+    const int err = errno;
+    return ErrnoStatus("read", PathOf(key), err);
+  }
   constexpr uint64_t kMaxOffset = static_cast<uint64_t>(std::numeric_limits<off_t>::max());
   size_t done = 0;
   while (done < length && offset <= kMaxOffset - done) {
     const ssize_t n = ::pread(fd.get(), out + done, std::min(length - done, kIoChunk),
                               static_cast<off_t>(offset + done));
     if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EISDIR || errno == ESPIPE || errno == EINVAL) return NotAnObject("read", path);
-      return ErrnoStatus("read", path, errno);
+      const int err = errno;
+      if (err == EINTR) continue;
+      if (err == EISDIR || err == ESPIPE || err == EINVAL) return NotAnObject("read", PathOf(key));
+      return ErrnoStatus("read", PathOf(key), err);
     }
     if (n == 0) break;
     done += static_cast<size_t>(n);
