@@ -77,7 +77,9 @@ void BM_resolve_inputs(benchmark::State& state) {
   const std::string dir = Objects().dir.string();
   for (auto _ : state) {
     auto objects = silt::query::ResolveInputs({dir});
-    if (!objects.ok() || objects->size() != Objects().objects) return state.SkipWithError("resolve failed");
+    if (!objects.ok() || objects->size() != Objects().objects) {
+      return state.SkipWithError("resolve failed");
+    }
     benchmark::DoNotOptimize(objects->data());
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * Objects().objects));

@@ -24,10 +24,11 @@ struct ParallelOptions {
 };
 
 // Calls fn(index, worker) for every index in [0, count), from several threads at once:
-// `worker` (0 for the calling thread, up to threads - 1) tells a thread's own state apart. fn returns a Status; after the first
-// failure no thread claims more indexes (a claimed run is left where it failed) and that
-// failure is returned. A thread that cannot be started (resources exhausted) leaves its share
-// to the others. Returns once every thread has finished.
+// `worker` (0 for the calling thread, up to threads - 1) tells a thread's own state apart.
+// fn returns a Status; after the first failure no thread claims more indexes (a claimed run
+// is left where it failed) and that failure is returned. A thread that cannot be started
+// (resources exhausted) leaves its share to the others. Returns once every thread has
+// finished.
 template <typename Fn>
 Status ParallelFor(size_t count, const ParallelOptions& options, Fn&& fn) {
   if (count == 0) return Status::OK();

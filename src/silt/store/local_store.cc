@@ -288,7 +288,7 @@ enum class Kind : uint8_t { kDir, kFile, kLink };
 // A directory's entries. Their names share one buffer (a folder of access logs holds tens of
 // thousands): each is stored NUL-terminated, a directory's with a '/' before the NUL.
 struct Entry {
-  uint32_t offset;  // of the name in Entries::names
+  size_t offset;    // of the name in Entries::names
   uint32_t length;  // of the sort name: the name, with the '/' of a directory
   Kind kind;
 };
@@ -309,8 +309,7 @@ struct Entries {
     names += name;
     if (kind == Kind::kDir) names += '/';
     names += '\0';
-    list.push_back({static_cast<uint32_t>(offset), static_cast<uint32_t>(names.size() - offset - 1),
-                    kind});
+    list.push_back({offset, static_cast<uint32_t>(names.size() - offset - 1), kind});
   }
 };
 
@@ -521,8 +520,8 @@ class Lister {
     for (const Entry& e : entries.list) {
       if (e.kind != Kind::kDir) continue;
       const std::string sub(entries.name(e));
-      SILT_ASSIGN_OR_RETURN(
-          bool any, AnyObject(::dirfd(dir.get()), sub.c_str(), what + std::string(entries.sort_name(e))));
+      const std::string sub_what = what + std::string(entries.sort_name(e));
+      SILT_ASSIGN_OR_RETURN(bool any, AnyObject(::dirfd(dir.get()), sub.c_str(), sub_what));
       if (any) return true;
     }
     return false;
@@ -534,9 +533,10 @@ class Lister {
     const std::string what = Display(dir_key);
     SILT_ASSIGN_OR_RETURN(Entries entries, ReadEntries(dir, name_prefix, what));
     // Byte order of keys: a directory "a" sorts as "a/", since all its keys start with that.
-    std::sort(entries.list.begin(), entries.list.end(), [&entries](const Entry& a, const Entry& b) {
-      return entries.sort_name(a) < entries.sort_name(b);
-    });
+    std::sort(entries.list.begin(), entries.list.end(),
+              [&entries](const Entry& a, const Entry& b) {
+                return entries.sort_name(a) < entries.sort_name(b);
+              });
     const int fd = ::dirfd(dir);
     // A large directory (access-log prefixes hold thousands of objects) is stat'ed by two
     // threads up front; the walk below then uses the results in key order.
