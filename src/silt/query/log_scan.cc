@@ -141,7 +141,8 @@ Result<std::vector<InputObject>> ResolveInputs(const std::vector<std::string>& l
   if (!std::is_sorted(found.begin(), found.end(), by_name)) {
     std::stable_sort(found.begin(), found.end(), by_name);
   }
-  // In place: `kept` objects stay at the front.
+  // Duplicates removed in place (the first `kept` are the result); of two with one name the
+  // later location's listing replaces the earlier.
   size_t kept = 0;
   for (size_t i = 0; i < found.size(); ++i) {
     if (kept > 0 && found[kept - 1].name == found[i].name) {
