@@ -97,15 +97,18 @@ CASTS="bucket_owner, bucket, strptime(t1 || ' ' || t2, '[%d/%b/%Y:%H:%M:%S %z]')
 REGEX='([^ ]*) ([^ ]*) \[(.*?)\] ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ("[^"]*"|-) (-|[0-9]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ("[^"]*"|-) ([^ ]*)(?: ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*))?.*$'
 RX_NAMES="['bucket_owner','bucket','t','remote_ip','requester','request_id','operation','key','request_uri','http_status','error_code','bytes_sent','object_size','total_time','turn_around_time','referer','user_agent','version_id','host_id','signature_version','cipher_suite','auth_type','host_header','tls_version','access_point_arn','acl_required']"
 
-silt_convert() {  # input dir, output dir
-  timed "$SILT" convert --format s3_access --input "$1" --output "$2" --threads $THREADS -q
+silt_convert() {  # input dir, output dir, [more options]
+  timed "$SILT" convert --format s3_access --input "$1" --output "$2" --threads $THREADS -q "${@:3}"
+}
+# The csv route's rows: DuckDB reading the objects of a folder as space-separated text.
+csv_rows() {  # input dir
+  echo "SELECT $CASTS FROM read_csv('$1/*', delim=' ', quote='\"', escape='\"', header=false,
+    columns=$CSV_COLUMNS, ignore_errors=true, auto_detect=false, parallel=true)"
 }
 route_silt() { silt_convert "$CASE_DIR" "$OUT/silt"; }
 route_csv() {
   timed "$SILT" sql --threads $THREADS "SET preserve_insertion_order=false;
-    COPY (SELECT *, strftime(request_time, '%Y-%m-%d') AS day FROM (SELECT $CASTS FROM read_csv('$CASE_DIR/*',
-      delim=' ', quote='\"', escape='\"', header=false, columns=$CSV_COLUMNS, ignore_errors=true,
-      auto_detect=false, parallel=true)))
+    COPY (SELECT *, strftime(request_time, '%Y-%m-%d') AS day FROM ($(csv_rows "$CASE_DIR")))
     TO '$OUT/csv' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day))"
 }
 route_regex() {
@@ -120,11 +123,9 @@ route_large() { silt_convert "$DATA/large" "$OUT/large"; }
 # Unpartitioned: silt and the csv route each writing one dataset without day folders.
 csv_flat() {  # input dir, output file
   timed "$SILT" sql --threads $THREADS "SET preserve_insertion_order=false;
-    COPY (SELECT $CASTS FROM read_csv('$1/*', delim=' ', quote='\"', escape='\"', header=false,
-      columns=$CSV_COLUMNS, ignore_errors=true, auto_detect=false, parallel=true))
-    TO '$2' (FORMAT parquet, COMPRESSION zstd)"
+    COPY ($(csv_rows "$1")) TO '$2' (FORMAT parquet, COMPRESSION zstd)"
 }
-silt_flat() { timed "$SILT" convert --format s3_access --input "$1" --output "$2" --threads $THREADS --partition-by none -q; }
+silt_flat() { silt_convert "$1" "$2" --partition-by none; }
 route_fsilt_large() { silt_flat "$DATA/large" "$OUT/fsilt_large"; }
 route_fsilt_small() { silt_flat "$DATA/small" "$OUT/fsilt_small"; }
 route_fcsv_large() { csv_flat "$DATA/large" "$OUT/fcsv_large"; }
@@ -133,8 +134,8 @@ route_small() { silt_convert "$DATA/small" "$OUT/small"; }
 route_joined() { silt_convert "$DATA/small-joined" "$OUT/joined"; }
 route_same() { silt_convert "$DATA/small-same" "$OUT/same"; }
 # DuckDB alone writing rows it is handed (read back from Parquet, no log parsing) the way silt
-# has it write them: zstd, 2 threads, 40,960-row groups. Its joined ÷ large figure is what the
-# Parquet writer itself keeps on 200 MiB against 1 GiB.
+# has it write them: zstd, 2 threads, 40,960-row groups. Its joined ÷ large figure is what
+# DuckDB keeps by itself (reading Parquet, then writing it) on 200 MiB against 1 GiB.
 duck_rewrite() {  # rows folder, output file
   timed "$SILT" sql --threads $THREADS "SET preserve_insertion_order=false;
     COPY (SELECT * FROM read_parquet('$1/**/*.parquet')) TO '$2'
@@ -207,8 +208,8 @@ W_JOINED_RPS=$(awk "BEGIN {print $(one "SELECT count(*) FROM '$OUT/rows-joined/*
 echo "DuckDB alone rewriting the same rows from Parquet (no parsing; zstd, 2 threads, 40,960-row groups), in the same turns: large $(printf '%.2f' "${SECS[wlarge]}") s, joined $(printf '%.2f' "${SECS[wjoined]}") s; the joined rows keep $(awk "BEGIN {printf \"%.0f%%\", 100 * $W_JOINED_RPS / $W_LARGE_RPS}") of the large rows' throughput (silt, joined against large: $(awk "BEGIN {printf \"%.0f%%\", 100 * $JOINED_MBS / $LARGE_MBS}"))."
 
 # The same comparison without partitions: every route writes one dataset (silt
-# --partition-by none; the csv route without PARTITION_BY, which is where DuckDB's route runs
-# at ~235 MB/s with ~1 GB of memory).
+# --partition-by none; the csv route without PARTITION_BY: the setup the issue's reference
+# figures for DuckDB's route describe, ~235 MB/s with ~1 GB of memory).
 interleave "$RUNS" fsilt_large fcsv_large wlarge fsilt_small fcsv_small
 L_MB=$(awk "BEGIN {print $(du -sb --exclude='.*' "$DATA/large" | cut -f1) / 1e6}")
 S_MB=$(awk "BEGIN {print $(du -sb --exclude='.*' "$DATA/small" | cut -f1) / 1e6}")
